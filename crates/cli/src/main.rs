@@ -1,0 +1,149 @@
+//! `tally`: the same core as the browser app, on the command line (SPEC section 7).
+
+mod args;
+mod table;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use args::{Args, UsageError};
+use chrono::{DateTime, Utc};
+use tally_core::{breakdown, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, PriceBook, Source, Usage};
+
+/// What went wrong, and so which exit status: 2 for usage, 1 for input.
+enum Failure {
+    Usage(String),
+    Input(String),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        if e.code() == "usage" {
+            Failure::Usage(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.is_empty() || raw.iter().any(|a| a == "--help" || a == "-h") || raw[0] == "help" {
+        print!("{}", args::HELP);
+        return if raw.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+    }
+    match run(&raw) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`tally ... | head`) is not an error worth a panic.
+            let _ = stdout.write_all(output.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}\n\nRun `tally --help` for usage.");
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {}", msg.replace('\n', " "));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(raw: &[String]) -> Result<String, Failure> {
+    let a = args::parse(raw)?;
+    match a.command.as_str() {
+        "summarize" => summarize_cmd(&a),
+        "breakdown" => breakdown_cmd(&a),
+        other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
+    }
+}
+
+fn instant(flag: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, Failure> {
+    text.map(|t| parse_timestamp(t).map_err(|m| Failure::Usage(format!("{flag}: {m}")))).transpose()
+}
+
+fn context(a: &Args) -> Result<Context, Failure> {
+    let as_of = instant("--as-of", a.as_of.as_deref())?.unwrap_or_else(Utc::now);
+    let range = match (instant("--from", a.from.as_deref())?, instant("--to", a.to.as_deref())?) {
+        (Some(from), Some(to)) if from < to => Some((from, to)),
+        (Some(_), Some(_)) => return Err(Failure::Usage("--from must be before --to".into())),
+        (None, None) => None,
+        _ => return Err(Failure::Usage("--from and --to go together".into())),
+    };
+    Ok(Context { as_of, range })
+}
+
+fn read_file(path: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let result = if path == "-" { std::io::stdin().read_to_end(&mut bytes).map(|_| ()) } else { std::fs::read(path).map(|b| bytes = b) };
+    result.map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))?;
+    Ok(bytes)
+}
+
+fn file_label(path: &str) -> String {
+    if path == "-" {
+        "stdin".into()
+    } else {
+        std::path::Path::new(path).file_name().map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+    }
+}
+
+fn load(a: &Args) -> Result<(Vec<Usage>, Option<PriceBook>, Context), Failure> {
+    if a.files.is_empty() {
+        return Err(Failure::Usage("no input file given".into()));
+    }
+    let source = match a.source.as_deref() {
+        None | Some("auto") => None,
+        Some(s) => Some(Source::from_id(s).ok_or_else(|| {
+            Failure::Usage(format!("--source: unknown source \"{s}\": expected auto, aether, hyperstack, elastic or cu"))
+        })?),
+    };
+    let ctx = context(a)?;
+    let book = match &a.prices {
+        Some(path) => Some(PriceBook::parse(&read_file(path)?).map_err(|e| e.in_file(file_label(path)))?),
+        None => None,
+    };
+    let mut usages = Vec::with_capacity(a.files.len());
+    for path in &a.files {
+        let bytes = read_file(path)?;
+        usages.push(read_usage(&bytes, source).map_err(|e| e.in_file(file_label(path)))?);
+    }
+    Ok((usages, book, ctx))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn summarize_cmd(a: &Args) -> Result<String, Failure> {
+    let (usages, book, ctx) = load(a)?;
+    let priced = price(&usages, book.as_ref(), ctx)?;
+    let summary = summarize(&priced)?;
+    Ok(if a.json { to_json(&summary) } else { table::summary(&summary) })
+}
+
+fn breakdown_cmd(a: &Args) -> Result<String, Failure> {
+    let by = Dimension::parse_list(a.by.as_deref().ok_or_else(|| Failure::Usage("breakdown needs --by DIM,...".into()))?)?;
+    if a.json && a.csv {
+        return Err(Failure::Usage("choose one of --json and --csv".into()));
+    }
+    let (usages, book, ctx) = load(a)?;
+    let priced = price(&usages, book.as_ref(), ctx)?;
+    let b = breakdown(&priced, &by)?;
+    Ok(if a.json {
+        to_json(&b)
+    } else if a.csv {
+        b.to_csv()
+    } else {
+        table::breakdown(&b)
+    })
+}

@@ -1,0 +1,383 @@
+//! Summaries and breakdowns: exact sums, one rounding, largest-remainder allocation at every level
+//! (SPEC sections 4, 5 and 7).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::allocate::allocate;
+use crate::error::{Error, Result};
+use crate::model::Key;
+use crate::money::{from_units, minor_unit, to_units_rounded};
+use crate::pricing::{Piece, Placement, Priced};
+use crate::time::{days_of_span, ms, split_by_weights, Month};
+
+/// A dimension to break a total down by (SPEC 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// `YYYY-MM`.
+    Month,
+    /// `YYYY-MM-DD`.
+    Day,
+    /// Provider.
+    Source,
+    /// Charge category.
+    Category,
+    /// Resource type.
+    ResourceType,
+    /// Resource id.
+    Resource,
+    /// Aether cluster.
+    ClusterId,
+    /// Aether node pool.
+    NodePoolId,
+    /// Elastic deployment.
+    DeploymentId,
+    /// CU node type.
+    NodeType,
+    /// CU charge class.
+    ChargeClass,
+}
+
+impl Dimension {
+    /// Every dimension.
+    pub const ALL: [Dimension; 11] = [
+        Dimension::Month,
+        Dimension::Day,
+        Dimension::Source,
+        Dimension::Category,
+        Dimension::ResourceType,
+        Dimension::Resource,
+        Dimension::ClusterId,
+        Dimension::NodePoolId,
+        Dimension::DeploymentId,
+        Dimension::NodeType,
+        Dimension::ChargeClass,
+    ];
+
+    /// The identifier used on the command line and in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Dimension::Month => "month",
+            Dimension::Day => "day",
+            Dimension::Source => "source",
+            Dimension::Category => "category",
+            Dimension::ResourceType => "resource_type",
+            Dimension::Resource => "resource",
+            Dimension::ClusterId => "cluster_id",
+            Dimension::NodePoolId => "node_pool_id",
+            Dimension::DeploymentId => "deployment_id",
+            Dimension::NodeType => "node_type",
+            Dimension::ChargeClass => "charge_class",
+        }
+    }
+
+    /// Parses a comma-separated list (`month,resource_type`).
+    ///
+    /// # Errors
+    /// An unknown or repeated dimension, or an empty list.
+    pub fn parse_list(text: &str) -> Result<Vec<Dimension>> {
+        let mut out = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let d: Dimension = part.parse()?;
+            if out.contains(&d) {
+                return Err(Error::usage(format!("dimension \"{part}\" is given twice")));
+            }
+            out.push(d);
+        }
+        if out.is_empty() {
+            return Err(Error::usage("--by needs at least one dimension"));
+        }
+        Ok(out)
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.id() == s).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown dimension \"{s}\": expected one of {}",
+                Dimension::ALL.map(Dimension::id).join(", ")
+            ))
+        })
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A group's value for one dimension: shared text, or none.
+pub type DimValue = Option<Key>;
+
+/// One piece of cost on one day (or a whole month piece when days are not asked for).
+#[derive(Debug, Clone, Copy)]
+struct Slice {
+    piece: usize,
+    day: Option<NaiveDate>,
+    amount: Decimal,
+}
+
+fn dim_value(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Dimension, cache: &mut HashMap<String, Key>) -> DimValue {
+    let mut interned = |text: String| -> Key {
+        if let Some(k) = cache.get(&text) {
+            return k.clone();
+        }
+        let k: Key = Key::from(text.as_str());
+        cache.insert(text, k.clone());
+        k
+    };
+    let charge = priced.charge(piece);
+    match dim {
+        Dimension::Month => Some(interned(piece.month.to_string())),
+        Dimension::Day => day.map(|d| interned(d.to_string())),
+        Dimension::Source => charge.map(|c| interned(c.source.id().to_string())),
+        Dimension::Category => Some(interned(piece.category.id().to_string())),
+        Dimension::ResourceType => match charge {
+            Some(c) => Some(c.resource_type.clone()),
+            None => Some(interned(piece.category.id().to_string())),
+        },
+        Dimension::Resource => charge.and_then(|c| c.resource_id.clone()),
+        Dimension::ClusterId => charge.and_then(|c| c.dimensions.cluster_id.clone()),
+        Dimension::NodePoolId => charge.and_then(|c| c.dimensions.node_pool_id.clone()),
+        Dimension::DeploymentId => charge.and_then(|c| c.dimensions.deployment_id.clone()),
+        Dimension::NodeType => charge.and_then(|c| c.dimensions.node_type.clone()),
+        Dimension::ChargeClass => charge.and_then(|c| c.dimensions.charge_class.clone()),
+    }
+}
+
+/// Divides each priced piece over days (SPEC 4): spans by time, monthly fees evenly, derived lines in
+/// proportion to each day's subtotal. Pricing already happened per month; this only divides.
+fn day_slices(priced: &Priced<'_>) -> Vec<Slice> {
+    let mut out = Vec::with_capacity(priced.pieces.len());
+    let mut day_subtotals: BTreeMap<Month, BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
+    let mut derived = Vec::new();
+    for (i, p) in priced.pieces.iter().enumerate() {
+        let Some(cost) = p.cost else { continue };
+        let weights: Vec<(NaiveDate, Decimal)> = match p.placement {
+            Placement::At(t) => vec![(t.date_naive(), Decimal::ONE)],
+            Placement::Span(start, end) => {
+                let s = start.max(p.month.start());
+                let e = end.min(p.month.end());
+                let days: Vec<(NaiveDate, Decimal)> = days_of_span(s, e).into_iter().map(|(d, w)| (d, ms(w))).collect();
+                if days.is_empty() {
+                    vec![(s.date_naive(), Decimal::ONE)]
+                } else {
+                    days
+                }
+            }
+            Placement::MonthSpread => p.month.days().map(|d| (d, Decimal::ONE)).collect(),
+            Placement::Derived => {
+                derived.push(i);
+                continue;
+            }
+        };
+        for (day, amount) in split_by_weights(cost, &weights) {
+            let sub = day_subtotals.entry(p.month).or_default().entry(day).or_default();
+            *sub = sub.checked_add(amount).unwrap_or(*sub);
+            out.push(Slice { piece: i, day: Some(day), amount });
+        }
+    }
+    for i in derived {
+        let p = &priced.pieces[i];
+        let cost = p.cost.unwrap_or_default();
+        let weights: Vec<(NaiveDate, Decimal)> = match day_subtotals.get(&p.month) {
+            Some(days) if !days.values().all(Decimal::is_zero) => days.iter().map(|(d, v)| (*d, *v)).collect(),
+            _ => p.month.days().map(|d| (d, Decimal::ONE)).collect(),
+        };
+        for (day, amount) in split_by_weights(cost, &weights) {
+            out.push(Slice { piece: i, day: Some(day), amount });
+        }
+    }
+    out
+}
+
+/// One row of a breakdown: the values of each dimension and the allocated total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Values in the order of `Breakdown::by`.
+    pub values: Vec<DimValue>,
+    /// Allocated, rounded total.
+    pub total: Decimal,
+    /// The exact (unrounded) amount.
+    pub exact: Decimal,
+}
+
+/// A total split by dimensions (SPEC 7 `tally breakdown`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Display currency.
+    pub currency: String,
+    /// Rounded grand total.
+    pub total: Decimal,
+    /// Dimensions, outermost first.
+    pub by: Vec<Dimension>,
+    /// Leaves with a non-zero exact amount, sorted by their values.
+    pub rows: Vec<Row>,
+}
+
+/// Exact amounts per leaf (a tuple of dimension values).
+fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Decimal> {
+    let mut cache = HashMap::new();
+    let slices: Vec<Slice> = if by.contains(&Dimension::Day) {
+        day_slices(priced)
+    } else {
+        priced
+            .pieces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.cost.map(|amount| Slice { piece: i, day: None, amount }))
+            .collect()
+    };
+    let mut out: HashMap<Vec<DimValue>, Decimal> = HashMap::new();
+    for s in slices {
+        let piece = &priced.pieces[s.piece];
+        let key: Vec<DimValue> = by.iter().map(|d| dim_value(priced, piece, s.day, *d, &mut cache)).collect();
+        let v = out.entry(key).or_default();
+        *v = v.checked_add(s.amount).unwrap_or(*v);
+    }
+    out.into_iter().collect()
+}
+
+/// The exact grand total: the sum of every priced piece, before any split over days.
+///
+/// # Errors
+/// The sum is out of range.
+pub fn exact_total(priced: &Priced<'_>) -> Result<Decimal> {
+    priced.pieces.iter().filter_map(|p| p.cost).try_fold(Decimal::ZERO, Decimal::checked_add).ok_or_else(|| Error::overflow("total"))
+}
+
+/// Allocates `units` among the leaves in `leaves[range]` grouped by level `level`, recursively.
+fn allocate_level(
+    leaves: &[(Vec<DimValue>, Decimal)],
+    level: usize,
+    units: i128,
+    dp: u32,
+    out: &mut Vec<i128>,
+) -> Result<()> {
+    if level == leaves.first().map_or(0, |l| l.0.len()) {
+        // A leaf: exactly one entry.
+        out.push(units);
+        return Ok(());
+    }
+    let mut groups: Vec<(&DimValue, usize, usize, Decimal)> = Vec::new();
+    for (i, (key, exact)) in leaves.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if g.0 == &key[level] => {
+                g.2 = i + 1;
+                g.3 = g.3.checked_add(*exact).unwrap_or(g.3);
+            }
+            _ => groups.push((&key[level], i, i + 1, *exact)),
+        }
+    }
+    let parts: Vec<(&DimValue, Decimal)> = groups.iter().map(|g| (g.0, g.3)).collect();
+    let alloc = allocate(units, &parts, dp)?;
+    for (g, u) in groups.iter().zip(alloc) {
+        allocate_level(&leaves[g.1..g.2], level + 1, u, dp, out)?;
+    }
+    Ok(())
+}
+
+/// Breaks the priced total down by `by`, allocating at every level so rows add up to the total.
+///
+/// # Errors
+/// An amount out of range.
+pub fn breakdown(priced: &Priced<'_>, by: &[Dimension]) -> Result<Breakdown> {
+    let dp = minor_unit(&priced.currency);
+    let leaves: Vec<(Vec<DimValue>, Decimal)> = leaves(priced, by).into_iter().collect();
+    let exact_total = exact_total(priced)?;
+    let total_units = to_units_rounded(exact_total, dp)?;
+    let mut units = Vec::with_capacity(leaves.len());
+    if !leaves.is_empty() {
+        allocate_level(&leaves, 0, total_units, dp, &mut units)?;
+    }
+    let rows = leaves
+        .into_iter()
+        .zip(units)
+        .filter(|((_, exact), _)| !exact.is_zero())
+        .map(|((values, exact), u)| Row { values, total: from_units(u, dp), exact })
+        .collect();
+    Ok(Breakdown { currency: priced.currency.clone(), total: from_units(total_units, dp), by: by.to_vec(), rows })
+}
+
+/// A group of a one-level breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The group's value.
+    pub key: String,
+    /// Allocated, rounded total.
+    #[serde(serialize_with = "crate::summary::ser_money")]
+    pub total: Decimal,
+}
+
+/// Groups of one dimension, with zero groups kept, sorted by total descending then key (SPEC 7).
+pub(crate) fn groups(priced: &Priced<'_>, dim: Dimension) -> Result<Vec<Group>> {
+    let dp = minor_unit(&priced.currency);
+    let leaves: Vec<(Vec<DimValue>, Decimal)> = leaves(priced, &[dim]).into_iter().collect();
+    let exact_total = exact_total(priced)?;
+    let parts: Vec<(String, Decimal)> =
+        leaves.iter().map(|(k, v)| (k[0].as_deref().unwrap_or("").to_string(), *v)).collect();
+    let alloc = allocate(to_units_rounded(exact_total, dp)?, &parts, dp)?;
+    let mut out: Vec<Group> = parts.into_iter().zip(alloc).map(|((key, _), u)| Group { key, total: from_units(u, dp) }).collect();
+    out.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+    Ok(out)
+}
+
+impl Serialize for Breakdown {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        struct RowOut<'a>(&'a [Dimension], &'a Row);
+        impl Serialize for RowOut<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len() + 1))?;
+                for (d, v) in self.0.iter().zip(&self.1.values) {
+                    m.serialize_entry(d.id(), &v.as_deref())?;
+                }
+                m.serialize_entry("total", &self.1.total.to_string())?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("currency", &self.currency)?;
+        m.serialize_entry("total", &self.total.to_string())?;
+        m.serialize_entry("by", &self.by.iter().map(|d| d.id()).collect::<Vec<_>>())?;
+        let rows: Vec<RowOut> = self.rows.iter().map(|r| RowOut(&self.by, r)).collect();
+        m.serialize_entry("rows", &rows)?;
+        m.end()
+    }
+}
+
+impl Breakdown {
+    /// The rows as CSV with a header (dimensions, then `total`); a missing value is empty.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let header: Vec<&str> = self.by.iter().map(|d| d.id()).chain(["total"]).collect();
+        out.push_str(&header.join(","));
+        out.push('\n');
+        for r in &self.rows {
+            let mut cells: Vec<String> = r.values.iter().map(|v| csv_cell(v.as_deref().unwrap_or(""))).collect();
+            cells.push(r.total.to_string());
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Quotes a CSV cell when needed, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).
+pub fn csv_cell(text: &str) -> String {
+    let risky = text.starts_with(['=', '+', '@', '\t', '\r']) || (text.starts_with('-') && text.parse::<Decimal>().is_err());
+    let text = if risky { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}

@@ -1,0 +1,136 @@
+//! The forecast to the end of the month containing `as_of` (SPEC section 6).
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::model::{Category, Period, Source, Usage};
+use crate::pricing::{derived_lines, Placement, Priced};
+use crate::time::{hours_between, Month};
+
+/// What the month containing `as_of` will cost, and for CU when the credits run out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forecast {
+    /// The month forecast.
+    pub month: Month,
+    /// Exact forecast total in the display currency.
+    pub total: Decimal,
+    /// CU used by month end (CU sources only).
+    pub cu_by_month_end: Option<Decimal>,
+    /// The day the remaining CU credits run out at the month's daily rate; `None` when nothing is
+    /// being used (they last) or there are no credits.
+    pub credits_run_out: Option<NaiveDate>,
+}
+
+fn coverage_end(p: Period, priced: &Priced<'_>) -> Option<DateTime<Utc>> {
+    match p {
+        Period::Span { end, .. } => Some(end),
+        Period::At(t) => Some(t),
+        Period::Month(m) => Some(m.end()),
+        Period::RunningSince(_) => None,
+        Period::Unspecified => Some(priced.ctx.range.map_or_else(|| Month::of(priced.ctx.as_of).end(), |r| r.1)),
+    }
+}
+
+/// Whether `as_of` is past every source's period (then there is nothing to forecast).
+fn all_past(priced: &Priced<'_>) -> bool {
+    let as_of = priced.ctx.as_of;
+    priced.usages.iter().all(|u| u.coverage.is_none_or(|c| coverage_end(c, priced).is_some_and(|end| as_of >= end)))
+}
+
+/// Forecasts the month of `as_of`: subscriptions in full, usage so far extrapolated over the month's
+/// hours, a running Hyperstack resource adding `bill_per_minute` for each minute left, and the
+/// book's monthly lines on the result.
+///
+/// Usage whose period already runs to the month's end (an Elastic deployment billed for the whole
+/// month) is taken as it is: extrapolating it would count the rest of the month twice.
+///
+/// # Errors
+/// An amount out of range.
+pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
+    if priced.usages.is_empty() || all_past(priced) {
+        return Ok(None);
+    }
+    let as_of = priced.ctx.as_of;
+    let month = Month::of(as_of);
+    let elapsed = hours_between(month.start(), as_of);
+    let month_hours = Decimal::from(month.hours());
+    let overflow = || Error::overflow("forecast".to_string());
+    let extrapolate = |amount: Decimal| -> Result<Decimal> {
+        if elapsed <= Decimal::ZERO {
+            return Ok(amount);
+        }
+        amount.checked_mul(month_hours).and_then(|a| a.checked_div(elapsed)).ok_or_else(overflow)
+    };
+    let minutes_left = Decimal::from((month.end() - as_of).num_minutes().max(0));
+    let mut total = Decimal::ZERO;
+    for p in priced.pieces.iter().filter(|p| p.month == month) {
+        let Some(cost) = p.cost else { continue };
+        let add = match (p.category, priced.charge(p)) {
+            (Category::Subscription, _) => cost,
+            (Category::Usage, Some(c)) => match (c.period, c.unit_price) {
+                (Period::RunningSince(_), Some(per_minute)) if c.source == Source::Hyperstack && !c.excluded => {
+                    let rest = per_minute.checked_mul(minutes_left).ok_or_else(overflow)?;
+                    let rate = priced.book.and_then(|b| b.rate(c.currency, &priced.currency));
+                    let rest = if c.currency == priced.currency { Some(rest) } else { rate.and_then(|r| rest.checked_mul(r)) };
+                    cost.checked_add(rest.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?
+                }
+                _ if matches!(p.placement, Placement::Span(_, end) if end >= month.end()) => cost,
+                _ => extrapolate(cost)?,
+            },
+            _ => continue,
+        };
+        total = total.checked_add(add).ok_or_else(overflow)?;
+    }
+    if let Some(book) = priced.book {
+        for (_, amount) in derived_lines(book, total)? {
+            total = total.checked_add(amount).ok_or_else(overflow)?;
+        }
+    }
+    let (cu_by_month_end, credits_run_out) = cu_forecast(priced.usages, month, as_of, elapsed, month_hours)?;
+    Ok(Some(Forecast { month, total, cu_by_month_end, credits_run_out }))
+}
+
+fn cu_forecast(
+    usages: &[Usage],
+    month: Month,
+    as_of: DateTime<Utc>,
+    elapsed_hours: Decimal,
+    month_hours: Decimal,
+) -> Result<(Option<Decimal>, Option<NaiveDate>)> {
+    let cu: Vec<&Usage> = usages.iter().filter(|u| u.source == Source::Cu).collect();
+    if cu.is_empty() {
+        return Ok((None, None));
+    }
+    let overflow = || Error::overflow("CU forecast".to_string());
+    let mut used = Decimal::ZERO;
+    let mut remaining = Decimal::ZERO;
+    for u in &cu {
+        for c in &u.charges {
+            if let Period::Span { start, .. } = c.period {
+                if Month::of(start) == month && start <= as_of {
+                    used = used.checked_add(c.quantity).ok_or_else(overflow)?;
+                }
+            }
+        }
+        if let Some(r) = u.credits.and_then(|c| c.remaining()) {
+            remaining = remaining.checked_add(r).ok_or_else(overflow)?;
+        }
+    }
+    if elapsed_hours <= Decimal::ZERO {
+        return Ok((Some(used), None));
+    }
+    let by_end = used.checked_mul(month_hours).and_then(|v| v.checked_div(elapsed_hours)).ok_or_else(overflow)?;
+    let per_hour = used.checked_div(elapsed_hours).ok_or_else(overflow)?;
+    let run_out = if per_hour <= Decimal::ZERO {
+        None
+    } else if remaining <= Decimal::ZERO {
+        Some(as_of.date_naive())
+    } else {
+        let hours = remaining.checked_div(per_hour).ok_or_else(overflow)?;
+        // Beyond ~100 years the date is meaningless: the credits last.
+        let hours = rust_decimal::prelude::ToPrimitive::to_i64(&hours.floor()).filter(|h| *h < 24 * 365 * 100);
+        hours.and_then(|h| as_of.checked_add_signed(Duration::hours(h))).map(|t| t.date_naive())
+    };
+    Ok((Some(by_end), run_out))
+}

@@ -1,0 +1,233 @@
+//! Exact numbers and timestamps out of JSON.
+//!
+//! serde_json's `arbitrary_precision` feature hands every number over as its decimal text, so
+//! `0.5025967747999994` becomes exactly that `Decimal`, never an `f64` on the way.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// The key serde_json uses to pass a number's text through `deserialize_any` (arbitrary_precision).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Parses decimal text such as `12.5`, `-0`, `1e-3` exactly. Returns a message on failure.
+///
+/// # Errors
+/// Text that is not a number, or a number beyond the 96-bit range of `Decimal` (about 7.9e28).
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    let parsed = if trimmed.contains(['e', 'E']) {
+        Decimal::from_scientific(trimmed)
+    } else {
+        Decimal::from_str(trimmed)
+    };
+    match parsed {
+        Ok(mut d) => {
+            if d.is_zero() {
+                d.set_sign_positive(true);
+            }
+            Ok(d.normalize())
+        }
+        Err(_) if looks_numeric(trimmed) => Err(format!("number out of range: {}", abbreviate(trimmed))),
+        Err(_) => Err(format!("expected a number, found \"{}\"", abbreviate(trimmed))),
+    }
+}
+
+fn looks_numeric(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+}
+
+/// Keeps error messages short when the offending text is huge (a 400-digit number).
+pub(crate) fn abbreviate(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}... ({} characters)", text.chars().count())
+    }
+}
+
+/// A number that must be a JSON number (provider bodies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Num(pub Decimal);
+
+/// An amount that may be a JSON number or a numeric string (price books and scenarios, SPEC 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Amount(pub Decimal);
+
+struct DecimalVisitor {
+    allow_string: bool,
+}
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(if self.allow_string { "a number or a numeric string" } else { "a number" })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        // Only reachable without arbitrary_precision; go through the shortest text, not the binary value.
+        parse_decimal(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        if self.allow_string {
+            parse_decimal(v).map_err(E::custom)
+        } else {
+            Err(E::custom(format!("expected a number, found \"{}\"", abbreviate(v))))
+        }
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Decimal, E> {
+        Err(E::custom(format!("expected {}, found {v}", self.what())))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Decimal, E> {
+        Err(E::custom(format!("expected {}, found null", self.what())))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Decimal, A::Error> {
+        Err(de::Error::custom(format!("expected {}, found an array", self.what())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        match map.next_key::<NumberKey>()? {
+            Some(NumberKey::Number) => {
+                let text: String = map.next_value()?;
+                parse_decimal(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::custom(format!("expected {}, found an object", self.what()))),
+        }
+    }
+}
+
+impl DecimalVisitor {
+    fn what(&self) -> &'static str {
+        if self.allow_string {
+            "a number or a numeric string"
+        } else {
+            "a number"
+        }
+    }
+}
+
+/// The first key of a map: serde_json's private number token, or anything else.
+enum NumberKey {
+    Number,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for NumberKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = NumberKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberKey, E> {
+                Ok(if v == NUMBER_TOKEN { NumberKey::Number } else { NumberKey::Other })
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor { allow_string: false }).map(Num)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor { allow_string: true }).map(Amount)
+    }
+}
+
+/// A UTC instant read from RFC 3339 (with `Z` or an offset), a naive date-time (taken as UTC) or a
+/// plain date (00:00 UTC), as SPEC section 1 allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ts(pub DateTime<Utc>);
+
+/// Parses a timestamp as SPEC section 1 describes.
+///
+/// # Errors
+/// Text in none of the accepted forms, or a date outside chrono's range.
+pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
+            return Ok(naive.and_utc());
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        if let Some(midnight) = date.and_hms_opt(0, 0, 0) {
+            return Ok(midnight.and_utc());
+        }
+    }
+    Err(format!("expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"{}\"", abbreviate(t)))
+}
+
+impl<'de> Deserialize<'de> for Ts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TsVisitor;
+        impl Visitor<'_> for TsVisitor {
+            type Value = Ts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a timestamp string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Ts, E> {
+                parse_timestamp(v).map(Ts).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(TsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_text_is_read_exactly() {
+        assert_eq!(parse_decimal("0.5025967747999994").unwrap().to_string(), "0.5025967747999994");
+        assert_eq!(parse_decimal("1e-3").unwrap().to_string(), "0.001");
+        assert_eq!(parse_decimal("-0").unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn huge_numbers_are_out_of_range_not_panics() {
+        assert!(parse_decimal("1e400").unwrap_err().contains("out of range"));
+        assert!(parse_decimal(&"9".repeat(400)).unwrap_err().contains("out of range"));
+        assert!(parse_decimal("abc").unwrap_err().contains("expected a number"));
+    }
+
+    #[test]
+    fn timestamps_accept_every_documented_form() {
+        let z = parse_timestamp("2023-08-23T15:36:10Z").unwrap();
+        assert_eq!(parse_timestamp("2023-08-23T15:36:10").unwrap(), z);
+        assert_eq!(parse_timestamp("2023-08-23T17:36:10+02:00").unwrap(), z);
+        assert_eq!(parse_timestamp("2023-08-23T15:36:10.000Z").unwrap(), z);
+        assert_eq!(parse_timestamp("2026-11-05").unwrap().to_rfc3339(), "2026-11-05T00:00:00+00:00");
+        assert!(parse_timestamp("yesterday").is_err());
+        assert!(parse_timestamp("99999-01-01").is_err());
+    }
+}

@@ -1,0 +1,373 @@
+//! Price books: the JSON format of SPEC section 3, parsed and validated with messages at the field.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{Charge, Source};
+use crate::num::Amount;
+
+/// A validated price book.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PriceBook {
+    /// The display currency; `None` keeps each source's own.
+    pub currency: Option<String>,
+    /// 1 unit of the key currency = rate units of `currency`.
+    pub fx: BTreeMap<String, Decimal>,
+    /// Entries, in the book's order (earlier wins a tie).
+    pub prices: Vec<PriceEntry>,
+    /// Monthly discount in percent of the subtotal.
+    pub discount_percent: Decimal,
+    /// Minimum monthly commitment (after discount).
+    pub minimum_monthly: Decimal,
+    /// Tax in percent.
+    pub tax_percent: Decimal,
+}
+
+/// Which charges an entry prices: each present field must equal the charge's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selector {
+    /// Provider.
+    pub source: Option<Source>,
+    /// Resource type.
+    pub resource_type: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Resource name.
+    pub resource_name: Option<String>,
+}
+
+impl Selector {
+    /// Whether every present field equals the charge's.
+    pub fn matches(&self, c: &Charge) -> bool {
+        self.source.is_none_or(|s| s == c.source)
+            && self.resource_type.as_deref().is_none_or(|t| t == &*c.resource_type)
+            && self.unit.as_deref().is_none_or(|u| u == &*c.unit)
+            && self.resource_name.as_deref().is_none_or(|n| c.resource_name.as_deref() == Some(n))
+    }
+
+    /// How many selector fields are present (the most specific entry wins).
+    pub fn specificity(&self) -> usize {
+        usize::from(self.source.is_some())
+            + usize::from(self.resource_type.is_some())
+            + usize::from(self.unit.is_some())
+            + usize::from(self.resource_name.is_some())
+    }
+}
+
+/// One price book entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceEntry {
+    /// What it prices.
+    pub selector: Selector,
+    /// How.
+    pub model: Model,
+    /// Charged once per month in which the entry matched a charge.
+    pub flat_fee: Option<Decimal>,
+}
+
+/// One tier: the part of the quantity up to `up_to` (inclusive); `None` is unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tier {
+    /// Upper bound, inclusive.
+    pub up_to: Option<Decimal>,
+    /// Price per unit inside the tier.
+    pub unit_price: Decimal,
+}
+
+/// The pricing models of SPEC section 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Model {
+    /// quantity x unit_price.
+    PerUnit {
+        /// Price per unit.
+        unit_price: Decimal,
+    },
+    /// Each tier prices the part of the quantity inside it.
+    Graduated(Vec<Tier>),
+    /// All of the quantity at the price of the first tier with quantity <= up_to.
+    Volume(Vec<Tier>),
+    /// ceil(quantity / size) x price.
+    Package {
+        /// Units per package.
+        size: Decimal,
+        /// Price of one package.
+        price: Decimal,
+    },
+}
+
+impl Model {
+    /// The identifier used in JSON.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Model::PerUnit { .. } => "per_unit",
+            Model::Graduated(_) => "graduated",
+            Model::Volume(_) => "volume",
+            Model::Package { .. } => "package",
+        }
+    }
+}
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BookWire {
+    currency: Option<String>,
+    #[serde(default)]
+    fx: BTreeMap<String, AmountWire>,
+    prices: Vec<EntryWire>,
+    discount_percent: Option<AmountWire>,
+    minimum_monthly: Option<AmountWire>,
+    tax_percent: Option<AmountWire>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct EntryWire {
+    source: Option<String>,
+    resource_type: Option<String>,
+    unit: Option<String>,
+    resource_name: Option<String>,
+    model: String,
+    unit_price: Option<AmountWire>,
+    tiers: Option<Vec<TierWire>>,
+    package_size: Option<AmountWire>,
+    package_price: Option<AmountWire>,
+    flat_fee: Option<AmountWire>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct TierWire {
+    up_to: Option<AmountWire>,
+    unit_price: AmountWire,
+}
+
+/// An amount read exactly (number or string) and written back as a string.
+#[derive(Clone, Copy)]
+struct AmountWire(Decimal);
+
+impl<'de> Deserialize<'de> for AmountWire {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Amount::deserialize(d).map(|a| AmountWire(a.0))
+    }
+}
+
+impl Serialize for AmountWire {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+impl PriceBook {
+    /// Parses and validates a price book.
+    ///
+    /// # Errors
+    /// Not JSON, a field of the wrong type, or a rule broken (unsorted tiers, a missing unbounded last
+    /// tier, a negative price, a zero package size, an unknown model or source), each with its path.
+    ///
+    /// ```
+    /// let book = tally_core::PriceBook::parse(br#"{"prices": [{"model": "per_unit", "unit_price": "2"}]}"#).unwrap();
+    /// assert_eq!(book.prices.len(), 1);
+    /// ```
+    pub fn parse(bytes: &[u8]) -> Result<PriceBook> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut track = serde_path_to_error::Track::new();
+        let wire: BookWire = match BookWire::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+            Ok(w) => w,
+            Err(e) => return Err(Error::from_json(&track.path().to_string(), &e)),
+        };
+        de.end().map_err(|e| Error::from_json("", &e))?;
+        wire.validate()
+    }
+
+    /// Writes the book back as SPEC JSON (amounts as strings).
+    pub fn to_json(&self) -> String {
+        let wire = BookWire {
+            currency: self.currency.clone(),
+            fx: self.fx.iter().map(|(k, v)| (k.clone(), AmountWire(*v))).collect(),
+            prices: self.prices.iter().map(EntryWire::from_entry).collect(),
+            discount_percent: Some(AmountWire(self.discount_percent)),
+            minimum_monthly: Some(AmountWire(self.minimum_monthly)),
+            tax_percent: Some(AmountWire(self.tax_percent)),
+        };
+        serde_json::to_string_pretty(&wire).unwrap_or_default()
+    }
+
+    /// The most specific matching entry (earlier wins a tie), with its index.
+    pub fn entry_for(&self, c: &Charge) -> Option<(usize, &PriceEntry)> {
+        let mut best: Option<(usize, &PriceEntry)> = None;
+        for (i, e) in self.prices.iter().enumerate() {
+            if e.selector.matches(c) && best.is_none_or(|(_, b)| e.selector.specificity() > b.selector.specificity()) {
+                best = Some((i, e));
+            }
+        }
+        best
+    }
+
+    /// The rate of `from` into the book currency (1 for the same currency).
+    pub fn rate(&self, from: &str, to: &str) -> Option<Decimal> {
+        if from == to {
+            Some(Decimal::ONE)
+        } else if self.currency.as_deref() == Some(to) {
+            self.fx.get(from).copied()
+        } else {
+            None
+        }
+    }
+}
+
+impl EntryWire {
+    fn from_entry(e: &PriceEntry) -> EntryWire {
+        let tiers = |t: &Vec<Tier>| {
+            Some(t.iter().map(|t| TierWire { up_to: t.up_to.map(AmountWire), unit_price: AmountWire(t.unit_price) }).collect())
+        };
+        let mut w = EntryWire {
+            source: e.selector.source.map(|s| s.id().to_string()),
+            resource_type: e.selector.resource_type.clone(),
+            unit: e.selector.unit.clone(),
+            resource_name: e.selector.resource_name.clone(),
+            model: e.model.id().to_string(),
+            unit_price: None,
+            tiers: None,
+            package_size: None,
+            package_price: None,
+            flat_fee: e.flat_fee.map(AmountWire),
+        };
+        match &e.model {
+            Model::PerUnit { unit_price } => w.unit_price = Some(AmountWire(*unit_price)),
+            Model::Graduated(t) | Model::Volume(t) => w.tiers = tiers(t),
+            Model::Package { size, price } => {
+                w.package_size = Some(AmountWire(*size));
+                w.package_price = Some(AmountWire(*price));
+            }
+        }
+        w
+    }
+}
+
+fn non_negative(path: &str, v: Option<AmountWire>) -> Result<Decimal> {
+    let v = v.map_or(Decimal::ZERO, |a| a.0);
+    if v.is_sign_negative() && !v.is_zero() {
+        return Err(Error::invalid(path, format!("must not be negative, found {v}")));
+    }
+    Ok(v)
+}
+
+impl BookWire {
+    fn validate(self) -> Result<PriceBook> {
+        if let Some(c) = &self.currency {
+            if c.trim().is_empty() {
+                return Err(Error::invalid("currency", "must not be empty"));
+            }
+        }
+        let mut fx = BTreeMap::new();
+        for (k, v) in self.fx {
+            if v.0 <= Decimal::ZERO {
+                return Err(Error::invalid(format!("fx.{k}"), format!("a rate must be positive, found {}", v.0)));
+            }
+            fx.insert(k, v.0);
+        }
+        let discount_percent = non_negative("discount_percent", self.discount_percent)?;
+        if discount_percent > Decimal::ONE_HUNDRED {
+            return Err(Error::invalid("discount_percent", format!("must be at most 100, found {discount_percent}")));
+        }
+        let minimum_monthly = non_negative("minimum_monthly", self.minimum_monthly)?;
+        let tax_percent = non_negative("tax_percent", self.tax_percent)?;
+        let prices = self.prices.into_iter().enumerate().map(|(i, e)| e.validate(i)).collect::<Result<Vec<_>>>()?;
+        Ok(PriceBook { currency: self.currency.map(|c| c.trim().to_string()), fx, prices, discount_percent, minimum_monthly, tax_percent })
+    }
+}
+
+impl EntryWire {
+    fn validate(self, i: usize) -> Result<PriceEntry> {
+        let at = |field: &str| format!("prices[{i}].{field}");
+        let source = match self.source.as_deref() {
+            None => None,
+            Some(s) => Some(Source::from_id(s).ok_or_else(|| {
+                Error::invalid(at("source"), format!("unknown source \"{s}\": expected aether, hyperstack, elastic or cu"))
+            })?),
+        };
+        let need = |v: Option<AmountWire>, field: &str| -> Result<Decimal> {
+            let v = v.ok_or_else(|| Error::invalid(at(field), format!("missing: the {} model needs it", self.model)))?;
+            if v.0.is_sign_negative() && !v.0.is_zero() {
+                return Err(Error::invalid(at(field), format!("must not be negative, found {}", v.0)));
+            }
+            Ok(v.0)
+        };
+        let model = match self.model.as_str() {
+            "per_unit" => Model::PerUnit { unit_price: need(self.unit_price, "unit_price")? },
+            "graduated" => Model::Graduated(validate_tiers(self.tiers.as_deref(), &at("tiers"))?),
+            "volume" => Model::Volume(validate_tiers(self.tiers.as_deref(), &at("tiers"))?),
+            "package" => {
+                let size = need(self.package_size, "package_size")?;
+                if size.is_zero() {
+                    return Err(Error::invalid(at("package_size"), "must be greater than 0"));
+                }
+                Model::Package { size, price: need(self.package_price, "package_price")? }
+            }
+            other => {
+                return Err(Error::invalid(
+                    at("model"),
+                    format!("unknown model \"{other}\": expected per_unit, graduated, volume or package"),
+                ))
+            }
+        };
+        let flat_fee = match self.flat_fee {
+            Some(f) if f.0.is_sign_negative() && !f.0.is_zero() => {
+                return Err(Error::invalid(at("flat_fee"), format!("must not be negative, found {}", f.0)))
+            }
+            f => f.map(|f| f.0),
+        };
+        Ok(PriceEntry {
+            selector: Selector { source, resource_type: self.resource_type, unit: self.unit, resource_name: self.resource_name },
+            model,
+            flat_fee,
+        })
+    }
+}
+
+fn validate_tiers(tiers: Option<&[TierWire]>, path: &str) -> Result<Vec<Tier>> {
+    let tiers = tiers.ok_or_else(|| Error::invalid(path, "missing: tiered models need tiers"))?;
+    if tiers.is_empty() {
+        return Err(Error::invalid(path, "needs at least one tier"));
+    }
+    let mut out = Vec::with_capacity(tiers.len());
+    let mut previous: Option<Decimal> = None;
+    for (j, t) in tiers.iter().enumerate() {
+        let last = j + 1 == tiers.len();
+        if t.unit_price.0.is_sign_negative() && !t.unit_price.0.is_zero() {
+            return Err(Error::invalid(format!("{path}[{j}].unit_price"), format!("must not be negative, found {}", t.unit_price.0)));
+        }
+        match (t.up_to, last) {
+            (None, false) => {
+                return Err(Error::invalid(format!("{path}[{j}].up_to"), "only the last tier may be unbounded (null)"))
+            }
+            (Some(u), true) => {
+                return Err(Error::invalid(
+                    format!("{path}[{j}].up_to"),
+                    format!("the last tier must be unbounded (null), found {}", u.0),
+                ))
+            }
+            (Some(u), false) => {
+                if u.0.is_sign_negative() && !u.0.is_zero() {
+                    return Err(Error::invalid(format!("{path}[{j}].up_to"), format!("must not be negative, found {}", u.0)));
+                }
+                if let Some(p) = previous {
+                    if u.0 <= p {
+                        return Err(Error::invalid(
+                            format!("{path}[{j}].up_to"),
+                            format!("tiers must be in increasing order: {} is not above the previous tier's {p}", u.0),
+                        ));
+                    }
+                }
+                previous = Some(u.0);
+            }
+            (None, true) => {}
+        }
+        out.push(Tier { up_to: t.up_to.map(|u| u.0), unit_price: t.unit_price.0 });
+    }
+    Ok(out)
+}

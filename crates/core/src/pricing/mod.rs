@@ -1,0 +1,308 @@
+//! The pricing engine: resolves every charge's period, splits it over months, prices it with the price
+//! book (tiers per calendar month, shared back by quantity), converts currencies and adds the monthly
+//! discount, commitment and tax lines (SPEC sections 3 and 4).
+
+pub(crate) mod book;
+pub(crate) mod models;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Category, Charge, Period, Source, Usage};
+use crate::time::{months_of_span, ms, split_by_weights, Month};
+pub use book::PriceBook;
+use models::price_quantity;
+
+/// The fixed facts a computation depends on: no clock inside the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The instant "now" for running resources and the forecast.
+    pub as_of: DateTime<Utc>,
+    /// The request range (`--from/--to`), for Elastic deployments without a period.
+    pub range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Where a charge sits in time once `as_of` and the range are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Wholly in the month and day of this instant.
+    At(DateTime<Utc>),
+    /// Split over months and days by time.
+    Span(DateTime<Utc>, DateTime<Utc>),
+    /// A monthly fee spread evenly over the month's days.
+    MonthSpread,
+    /// A derived monthly line, spread over days in proportion to each day's subtotal.
+    Derived,
+}
+
+/// A charge (or a derived line) within one month, with its cost in the display currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// Index of the usage (body) and of the charge in it; `None` for derived lines.
+    pub charge: Option<(u32, u32)>,
+    /// The charge's category.
+    pub category: Category,
+    /// The month.
+    pub month: Month,
+    /// Cost in the display currency; `None` when unpriced.
+    pub cost: Option<Decimal>,
+    /// How to divide the cost over days.
+    pub placement: Placement,
+}
+
+/// Usage with no price (SPEC 1.1): listed and counted, never costed as zero.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpricedGroup {
+    /// Provider.
+    pub source: Source,
+    /// Resource type.
+    pub resource_type: String,
+    /// Unit.
+    pub unit: String,
+    /// Summed quantity.
+    pub quantity: Decimal,
+    /// Number of charges.
+    pub count: u64,
+}
+
+/// The result of pricing: pieces per month, plus what could not be priced.
+#[derive(Debug, Clone)]
+pub struct Priced<'a> {
+    /// The bodies priced.
+    pub usages: &'a [Usage],
+    /// The price book used, if any.
+    pub book: Option<&'a PriceBook>,
+    /// as_of and range.
+    pub ctx: Context,
+    /// The display currency.
+    pub currency: String,
+    /// Every piece.
+    pub pieces: Vec<Piece>,
+    /// Unpriced usage, grouped by source, resource type and unit.
+    pub unpriced: Vec<UnpricedGroup>,
+    /// Number of excluded charges.
+    pub excluded_count: u64,
+    /// Their reported cost, in the display currency.
+    pub excluded_reported: Decimal,
+    /// Data problems found while pricing, plus each body's own.
+    pub warnings: Vec<String>,
+}
+
+impl Priced<'_> {
+    /// The charge behind a piece.
+    pub fn charge(&self, piece: &Piece) -> Option<&Charge> {
+        let (u, c) = piece.charge?;
+        self.usages.get(u as usize)?.charges.get(c as usize)
+    }
+}
+
+/// The display currency: the book's, else the sources' one shared currency.
+///
+/// # Errors
+/// Two sources in different currencies with no book currency to convert them into.
+pub fn display_currency(usages: &[Usage], book: Option<&PriceBook>) -> Result<String> {
+    if let Some(c) = book.and_then(|b| b.currency.clone()) {
+        return Ok(c);
+    }
+    let mut currency: Option<&str> = None;
+    for u in usages {
+        match currency {
+            None => currency = Some(u.currency),
+            Some(c) if c != u.currency => {
+                return Err(Error::new(ErrorKind::Currency { target: c.to_string(), other: u.currency.to_string() }))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(currency.unwrap_or("EUR").to_string())
+}
+
+struct Converter<'a> {
+    book: Option<&'a PriceBook>,
+    target: String,
+}
+
+impl Converter<'_> {
+    fn rate(&self, from: &str) -> Option<Decimal> {
+        if from == self.target {
+            Some(Decimal::ONE)
+        } else {
+            self.book.and_then(|b| b.rate(from, &self.target))
+        }
+    }
+
+    fn convert(&self, amount: Decimal, from: &str) -> Result<Decimal> {
+        let rate = self.rate(from).ok_or_else(|| {
+            Error::new(ErrorKind::Currency { target: self.target.clone(), other: from.to_string() })
+        })?;
+        amount.checked_mul(rate).ok_or_else(|| Error::overflow(format!("converting {amount} {from} to {}", self.target)))
+    }
+}
+
+/// Resolves a charge's period against `as_of` and the range, noting data problems.
+fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> (Placement, Vec<(Month, Decimal)>) {
+    let span = |start: DateTime<Utc>, end: DateTime<Utc>| {
+        if end <= start {
+            (Placement::At(start), vec![(Month::of(start), Decimal::ONE)])
+        } else {
+            let months = months_of_span(start, end).into_iter().map(|(m, w)| (m, ms(w))).collect();
+            (Placement::Span(start, end), months)
+        }
+    };
+    match period {
+        Period::At(t) => (Placement::At(t), vec![(Month::of(t), Decimal::ONE)]),
+        Period::Month(m) => (Placement::MonthSpread, vec![(m, Decimal::ONE)]),
+        Period::Span { start, end } => span(start, end),
+        Period::RunningSince(start) => {
+            if ctx.as_of < start {
+                warn();
+            }
+            span(start, ctx.as_of)
+        }
+        Period::Unspecified => {
+            let (start, end) = ctx.range.unwrap_or_else(|| {
+                let m = Month::of(ctx.as_of);
+                (m.start(), m.end())
+            });
+            span(start, end)
+        }
+    }
+}
+
+fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| Error::overflow(what.to_string()))
+}
+
+/// Prices every charge of every body.
+///
+/// # Errors
+/// Amounts in two currencies with no rate between them, or an amount out of `Decimal`'s range.
+pub fn price<'a>(usages: &'a [Usage], book: Option<&'a PriceBook>, ctx: Context) -> Result<Priced<'a>> {
+    let currency = display_currency(usages, book)?;
+    let conv = Converter { book, target: currency.clone() };
+    let mut pieces = Vec::with_capacity(usages.iter().map(|u| u.charges.len()).sum());
+    let mut warnings: Vec<String> = usages.iter().flat_map(|u| u.warnings.iter().cloned()).collect();
+    let mut unpriced: BTreeMap<(Source, String, String), (Decimal, u64)> = BTreeMap::new();
+    let mut excluded_count = 0u64;
+    let mut excluded_reported = Decimal::ZERO;
+    // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
+    let mut buckets: BTreeMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = BTreeMap::new();
+
+    for (ui, usage) in usages.iter().enumerate() {
+        for (ci, c) in usage.charges.iter().enumerate() {
+            let mut late = false;
+            let (placement, months) = place(c.period, &ctx, &mut || late = true);
+            if late {
+                warnings.push(format!(
+                    "{} {}: starts after as_of ({}); its cost is put in the month it started",
+                    c.source,
+                    c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
+                    ctx.as_of.to_rfc3339()
+                ));
+            }
+            let charge = Some((ui as u32, ci as u32));
+            let base = Piece { charge, category: c.category, month: Month::of(ctx.as_of), cost: None, placement };
+            if c.excluded {
+                excluded_count += 1;
+                match c.reported_cost.map(|r| conv.convert(r, c.currency)) {
+                    Some(Ok(r)) => excluded_reported = add(excluded_reported, r, "excluded reported cost")?,
+                    Some(Err(_)) | None => {}
+                }
+                for (m, _) in months {
+                    pieces.push(Piece { month: m, cost: Some(Decimal::ZERO), ..base });
+                }
+                continue;
+            }
+            let entry = if c.category == Category::Usage { book.and_then(|b| b.entry_for(c)) } else { None };
+            if let Some((ei, _)) = entry {
+                let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
+                for (m, share) in split_by_weights(c.quantity, &months) {
+                    let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
+                    bucket.0 = add(bucket.0, share, "summed quantity")?;
+                    bucket.1.push((pieces.len(), share));
+                    pieces.push(Piece { month: m, ..base });
+                }
+            } else if let Some(reported) = c.reported_cost {
+                let cost = conv.convert(reported, c.currency)?;
+                for (m, part) in split_by_weights(cost, &months) {
+                    pieces.push(Piece { month: m, cost: Some(part), ..base });
+                }
+            } else {
+                let group = unpriced.entry((c.source, c.resource_type.to_string(), c.unit.to_string())).or_default();
+                group.0 = add(group.0, c.quantity, "unpriced quantity")?;
+                group.1 += 1;
+                for (m, _) in months {
+                    pieces.push(Piece { month: m, ..base });
+                }
+            }
+        }
+    }
+
+    // Tiered models see the month's summed quantity; the month's cost goes back by quantity.
+    if let Some(book) = book {
+        for ((ei, month, cur), (quantity, members)) in buckets {
+            let entry = &book.prices[ei];
+            let mut cost = price_quantity(&entry.model, quantity)?;
+            if let Some(fee) = entry.flat_fee {
+                cost = add(cost, fee, "flat fee")?;
+            }
+            let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
+            let weights: Vec<(usize, Decimal)> = members.clone();
+            for (piece, part) in split_by_weights(cost, &weights) {
+                pieces[piece].cost = Some(part);
+            }
+            let _ = month;
+        }
+        add_derived_lines(book, &mut pieces)?;
+    }
+
+    Ok(Priced {
+        usages,
+        book,
+        ctx,
+        currency,
+        pieces,
+        unpriced: unpriced
+            .into_iter()
+            .map(|((source, resource_type, unit), (quantity, count))| UnpricedGroup { source, resource_type, unit, quantity, count })
+            .collect(),
+        excluded_count,
+        excluded_reported,
+        warnings,
+    })
+}
+
+/// The discount, commitment and tax lines of one month's subtotal (SPEC 3), zero lines omitted.
+///
+/// # Errors
+/// An amount out of range.
+pub fn derived_lines(book: &PriceBook, subtotal: Decimal) -> Result<Vec<(Category, Decimal)>> {
+    let hundred = Decimal::ONE_HUNDRED;
+    let overflow = || Error::overflow("monthly discount, commitment or tax".to_string());
+    let discount = -(subtotal.checked_mul(book.discount_percent).ok_or_else(overflow)? / hundred);
+    let after_discount = subtotal.checked_add(discount).ok_or_else(overflow)?;
+    let commitment = (book.minimum_monthly.checked_sub(after_discount).ok_or_else(overflow)?).max(Decimal::ZERO);
+    let taxable = after_discount.checked_add(commitment).ok_or_else(overflow)?;
+    let tax = taxable.checked_mul(book.tax_percent).ok_or_else(overflow)? / hundred;
+    Ok([(Category::Discount, discount), (Category::Commitment, commitment), (Category::Tax, tax)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_zero())
+        .collect())
+}
+
+fn add_derived_lines(book: &PriceBook, pieces: &mut Vec<Piece>) -> Result<()> {
+    let mut subtotals: BTreeMap<Month, Decimal> = BTreeMap::new();
+    for p in pieces.iter() {
+        let s = subtotals.entry(p.month).or_default();
+        *s = add(*s, p.cost.unwrap_or_default(), "monthly subtotal")?;
+    }
+    for (month, subtotal) in subtotals {
+        for (category, amount) in derived_lines(book, subtotal)? {
+            pieces.push(Piece { charge: None, category, month, cost: Some(amount), placement: Placement::Derived });
+        }
+    }
+    Ok(())
+}

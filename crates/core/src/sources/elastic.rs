@@ -1,0 +1,128 @@
+//! Elastic Cloud: deployment costs over a date range (SPEC 1.3).
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::envelope::Envelope;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::num::{Num, Ts};
+
+/// One deployment as the API sends it.
+#[derive(Deserialize)]
+pub(super) struct Deployment<'a> {
+    #[serde(borrow)]
+    deployment_id: Cow<'a, str>,
+    #[serde(borrow)]
+    deployment_name: Option<Cow<'a, str>>,
+    costs: Costs<'a>,
+    period: Option<DeploymentPeriod>,
+}
+
+#[derive(Deserialize)]
+struct Costs<'a> {
+    total: Num,
+    #[serde(default, borrow)]
+    dimensions: Vec<Dimension<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Dimension<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    cost: Num,
+}
+
+#[derive(Deserialize)]
+struct DeploymentPeriod {
+    start: Ts,
+    end: Ts,
+}
+
+/// One entry of `errors[]`.
+#[derive(Deserialize)]
+pub(super) struct ElasticError<'a> {
+    #[serde(borrow)]
+    code: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+}
+
+pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
+    if let Some(errors) = e.errors.filter(|errs| !errs.is_empty()) {
+        let code = errors.iter().filter_map(|x| x.code.as_deref()).collect::<Vec<_>>().join(", ");
+        let message = errors.iter().filter_map(|x| x.message.as_deref()).collect::<Vec<_>>().join("; ");
+        return Err(Error::new(ErrorKind::Provider {
+            source: Source::Elastic,
+            code: if code.is_empty() { "error".into() } else { code },
+            message: if message.is_empty() { "no message".into() } else { message },
+        }));
+    }
+    let mut interner = Interner::default();
+    let mut charges = Vec::new();
+    let mut periods = Vec::new();
+    for d in e.deployments.unwrap_or_default() {
+        let period = match &d.period {
+            Some(p) if p.end.0 >= p.start.0 => Period::Span { start: p.start.0, end: p.end.0 },
+            Some(p) => Period::At(p.start.0),
+            None => Period::Unspecified,
+        };
+        periods.push(period);
+        let deployment_id = interner.key(&d.deployment_id);
+        let name = interner.opt(d.deployment_name.as_deref());
+        let mut push = |kind: &str, cost: Decimal, interner: &mut Interner| {
+            charges.push(Charge {
+                source: Source::Elastic,
+                category: Category::Usage,
+                resource_id: Some(deployment_id.clone()),
+                resource_name: name.clone(),
+                resource_type: interner.key(kind),
+                dimensions: Dimensions { deployment_id: Some(deployment_id.clone()), ..Dimensions::default() },
+                period,
+                // Elastic reports costs, not quantities: the quantity is the cost in ECU, so a price
+                // book entry's unit_price acts as a multiplier on it (a what-if "10% cheaper").
+                quantity: cost,
+                unit: interner.key("ECU"),
+                unit_price: None,
+                reported_cost: Some(cost),
+                currency: Source::Elastic.currency(),
+                excluded: false,
+                executions: None,
+            });
+        };
+        if d.costs.dimensions.is_empty() {
+            push("capacity", d.costs.total.0, &mut interner);
+        } else {
+            for dim in &d.costs.dimensions {
+                push(&dim.kind, dim.cost.0, &mut interner);
+            }
+        }
+    }
+    let coverage = coverage(&periods);
+    Ok(Usage {
+        source: Source::Elastic,
+        currency: Source::Elastic.currency(),
+        charges,
+        reported_total: e.total_cost.map(|n| n.0),
+        credits: None,
+        coverage,
+        warnings: Vec::new(),
+    })
+}
+
+fn coverage(periods: &[Period]) -> Option<Period> {
+    let mut span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> = None;
+    for p in periods {
+        match *p {
+            Period::Span { start, end } => {
+                span = Some(span.map_or((start, end), |(s, e)| (s.min(start), e.max(end))));
+            }
+            // Any deployment without a period covers the request range (or the as_of month).
+            Period::Unspecified => return Some(Period::Unspecified),
+            _ => {}
+        }
+    }
+    span.map(|(start, end)| Period::Span { start, end }).or(Some(Period::Unspecified))
+}

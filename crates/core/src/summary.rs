@@ -1,0 +1,204 @@
+//! The summary of SPEC section 7: totals, groups, unpriced and excluded usage, credits and forecast.
+
+use chrono::SecondsFormat;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::aggregate::{groups, Dimension, Group};
+use crate::error::Result;
+use crate::forecast::forecast;
+use crate::model::Source;
+use crate::money::{minor_unit, round_to};
+use crate::pricing::Priced;
+
+/// Serializes a rounded amount as a string with its fixed decimals.
+pub(crate) fn ser_money<S: Serializer>(d: &Decimal, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&d.to_string())
+}
+
+fn ser_opt_money<S: Serializer>(d: &Option<Decimal>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_quantity<S: Serializer>(d: &Decimal, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&d.normalize().to_string())
+}
+
+/// Unpriced usage in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnpricedOut {
+    /// Provider.
+    pub source: Source,
+    /// Resource type.
+    pub resource_type: String,
+    /// Unit.
+    pub unit: String,
+    /// Summed quantity, exact.
+    #[serde(serialize_with = "ser_quantity")]
+    pub quantity: Decimal,
+    /// Number of charges.
+    pub count: u64,
+}
+
+/// Excluded usage in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Excluded {
+    /// Number of excluded charges.
+    pub count: u64,
+    /// Their reported cost, rounded.
+    #[serde(serialize_with = "ser_money")]
+    pub reported_cost: Decimal,
+}
+
+/// CU credits, rounded to the CU minor unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Credits {
+    /// Bought.
+    #[serde(serialize_with = "ser_money")]
+    pub deposited: Decimal,
+    /// Given.
+    #[serde(serialize_with = "ser_money")]
+    pub granted: Decimal,
+    /// Used.
+    #[serde(serialize_with = "ser_money")]
+    pub used: Decimal,
+    /// Left.
+    #[serde(serialize_with = "ser_money")]
+    pub remaining: Decimal,
+}
+
+/// The forecast in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForecastOut {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Rounded forecast total.
+    #[serde(serialize_with = "ser_money")]
+    pub total: Decimal,
+    /// CU used by month end (CU only).
+    #[serde(serialize_with = "ser_opt_money", skip_serializing_if = "Option::is_none")]
+    pub cu_by_month_end: Option<Decimal>,
+    /// Day the CU credits run out (CU only); `null` when they last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits_run_out: Option<String>,
+}
+
+/// The summary of SPEC section 7.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Providers, in input order.
+    pub sources: Vec<Source>,
+    /// Display currency.
+    pub currency: String,
+    /// The fixed instant used.
+    pub as_of: String,
+    /// Computed total, rounded.
+    #[serde(serialize_with = "ser_money")]
+    pub total: Decimal,
+    /// The providers' own total, converted; `None` when one reports none or has no rate.
+    #[serde(serialize_with = "ser_opt_money")]
+    pub reported_total: Option<Decimal>,
+    /// total - reported_total.
+    #[serde(serialize_with = "ser_opt_money")]
+    pub difference: Option<Decimal>,
+    /// Split by category.
+    pub by_category: Vec<Group>,
+    /// Split by resource type.
+    pub by_resource_type: Vec<Group>,
+    /// Split by month, months ascending.
+    pub by_month: Vec<Group>,
+    /// Unpriced usage.
+    pub unpriced: Vec<UnpricedOut>,
+    /// Excluded usage.
+    pub excluded: Excluded,
+    /// CU credits.
+    pub credits: Option<Credits>,
+    /// Forecast of the month of `as_of`.
+    pub forecast: Option<ForecastOut>,
+    /// Data problems that did not stop the summary.
+    pub warnings: Vec<String>,
+}
+
+/// Summarizes priced usage.
+///
+/// # Errors
+/// An amount out of range.
+pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
+    let dp = minor_unit(&priced.currency);
+    let mut sources: Vec<Source> = Vec::new();
+    for u in priced.usages {
+        if !sources.contains(&u.source) {
+            sources.push(u.source);
+        }
+    }
+    let exact_total = crate::aggregate::exact_total(priced)?;
+    let total = round_to(exact_total, dp);
+    let reported_total = reported_total(priced).map(|r| round_to(r, dp));
+    let difference = reported_total.and_then(|r| total.checked_sub(r)).map(|d| round_to(d, dp));
+    let mut by_month = groups(priced, Dimension::Month)?;
+    by_month.sort_by(|a, b| a.key.cmp(&b.key));
+    let credits = credits(priced);
+    let forecast = forecast(priced)?.map(|f| ForecastOut {
+        month: f.month.to_string(),
+        total: round_to(f.total, dp),
+        cu_by_month_end: f.cu_by_month_end.map(|v| round_to(v, minor_unit("CU"))),
+        credits_run_out: f.credits_run_out.map(|d| d.to_string()),
+    });
+    Ok(Summary {
+        sources,
+        currency: priced.currency.clone(),
+        as_of: priced.ctx.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+        total,
+        reported_total,
+        difference,
+        by_category: groups(priced, Dimension::Category)?,
+        by_resource_type: groups(priced, Dimension::ResourceType)?,
+        by_month,
+        unpriced: priced
+            .unpriced
+            .iter()
+            .map(|u| UnpricedOut {
+                source: u.source,
+                resource_type: u.resource_type.clone(),
+                unit: u.unit.clone(),
+                quantity: u.quantity,
+                count: u.count,
+            })
+            .collect(),
+        excluded: Excluded { count: priced.excluded_count, reported_cost: round_to(priced.excluded_reported, dp) },
+        credits,
+        forecast,
+        warnings: priced.warnings.clone(),
+    })
+}
+
+/// The sum of every body's reported total in the display currency, if each has one and a rate.
+fn reported_total(priced: &Priced<'_>) -> Option<Decimal> {
+    let mut sum = Decimal::ZERO;
+    for u in priced.usages {
+        let r = u.reported_total?;
+        let rate = if u.currency == priced.currency { Decimal::ONE } else { priced.book?.rate(u.currency, &priced.currency)? };
+        sum = sum.checked_add(r.checked_mul(rate)?)?;
+    }
+    Some(sum)
+}
+
+fn credits(priced: &Priced<'_>) -> Option<Credits> {
+    let dp = minor_unit("CU");
+    let mut out: Option<(Decimal, Decimal, Decimal)> = None;
+    for c in priced.usages.iter().filter_map(|u| u.credits) {
+        let (d, g, u) = out.unwrap_or_default();
+        out = Some((d.checked_add(c.deposited)?, g.checked_add(c.granted)?, u.checked_add(c.used)?));
+    }
+    let (deposited, granted, used) = out?;
+    let remaining = deposited.checked_add(granted)?.checked_sub(used)?;
+    Some(Credits {
+        deposited: round_to(deposited, dp),
+        granted: round_to(granted, dp),
+        used: round_to(used, dp),
+        remaining: round_to(remaining, dp),
+    })
+}
