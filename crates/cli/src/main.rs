@@ -126,7 +126,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 fn summarize_cmd(a: &Args) -> Result<String, Failure> {
     let (usages, book, ctx) = load(a)?;
-    let priced = price(&usages, book.as_ref(), ctx)?;
+    let refs: Vec<&Usage> = usages.iter().collect();
+    let priced = price(&refs, book.as_ref(), ctx)?;
     let summary = summarize(&priced)?;
     Ok(if a.json { to_json(&summary) } else { table::summary(&summary) })
 }
@@ -137,7 +138,8 @@ fn breakdown_cmd(a: &Args) -> Result<String, Failure> {
         return Err(Failure::Usage("choose one of --json and --csv".into()));
     }
     let (usages, book, ctx) = load(a)?;
-    let priced = price(&usages, book.as_ref(), ctx)?;
+    let refs: Vec<&Usage> = usages.iter().collect();
+    let priced = price(&refs, book.as_ref(), ctx)?;
     let b = breakdown(&priced, &by)?;
     Ok(if a.json {
         to_json(&b)

@@ -73,8 +73,8 @@ mod tests {
     #[test]
     fn the_largest_remainder_gets_the_extra_unit() {
         let parts = [("a", d("0.506")), ("b", d("0.494"))];
-        // total 1.00: floors 0.50 + 0.49, remainders 0.6 and 0.4 -> a gets nothing more, b gets one.
-        assert_eq!(allocate(100, &parts, 2).unwrap(), vec![50, 50]);
+        // total 1.00: floors 0.50 + 0.49, remainders 0.6 and 0.4: the one unit left goes to a.
+        assert_eq!(allocate(100, &parts, 2).unwrap(), vec![51, 49]);
         let parts = [("a", d("1.006")), ("b", d("2.006")), ("c", d("0.008"))];
         // exact 3.02 -> floors 100 + 200 + 0 = 300, 2 units to c (0.8) then a (0.6, key a < b).
         assert_eq!(allocate(302, &parts, 2).unwrap(), vec![101, 200, 1]);

@@ -87,18 +87,18 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
             total = total.checked_add(amount).ok_or_else(overflow)?;
         }
     }
-    let (cu_by_month_end, credits_run_out) = cu_forecast(priced.usages, month, as_of, elapsed, month_hours)?;
+    let (cu_by_month_end, credits_run_out) = cu_forecast(&priced.usages, month, as_of, elapsed, month_hours)?;
     Ok(Some(Forecast { month, total, cu_by_month_end, credits_run_out }))
 }
 
 fn cu_forecast(
-    usages: &[Usage],
+    usages: &[&Usage],
     month: Month,
     as_of: DateTime<Utc>,
     elapsed_hours: Decimal,
     month_hours: Decimal,
 ) -> Result<(Option<Decimal>, Option<NaiveDate>)> {
-    let cu: Vec<&Usage> = usages.iter().filter(|u| u.source == Source::Cu).collect();
+    let cu: Vec<&Usage> = usages.iter().copied().filter(|u| u.source == Source::Cu).collect();
     if cu.is_empty() {
         return Ok((None, None));
     }

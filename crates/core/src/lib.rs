@@ -11,8 +11,7 @@
 //!   "costs": {"total": 1.5, "dimensions": []}}]}"#;
 //! let usage = read_usage(body, None).unwrap();
 //! let as_of = tally_core::parse_timestamp("2026-11-23T12:00:00Z").unwrap();
-//! let usages = [usage];
-//! let priced = price(&usages, None, Context { as_of, range: None }).unwrap();
+//! let priced = price(&[&usage], None, Context { as_of, range: None }).unwrap();
 //! assert_eq!(summarize(&priced).unwrap().total.to_string(), "1.50");
 //! ```
 #![forbid(unsafe_code)]
@@ -20,6 +19,8 @@
 
 mod aggregate;
 mod allocate;
+pub mod chart;
+pub mod generate;
 mod error;
 mod forecast;
 mod model;

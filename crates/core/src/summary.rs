@@ -129,7 +129,7 @@ pub struct Summary {
 pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
     let dp = minor_unit(&priced.currency);
     let mut sources: Vec<Source> = Vec::new();
-    for u in priced.usages {
+    for u in &priced.usages {
         if !sources.contains(&u.source) {
             sources.push(u.source);
         }
@@ -178,7 +178,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
 /// The sum of every body's reported total in the display currency, if each has one and a rate.
 fn reported_total(priced: &Priced<'_>) -> Option<Decimal> {
     let mut sum = Decimal::ZERO;
-    for u in priced.usages {
+    for u in &priced.usages {
         let r = u.reported_total?;
         let rate = if u.currency == priced.currency { Decimal::ONE } else { priced.book?.rate(u.currency, &priced.currency)? };
         sum = sum.checked_add(r.checked_mul(rate)?)?;

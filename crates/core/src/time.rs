@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 /// A calendar month in UTC: `[first day 00:00, next month's first day 00:00)`.
@@ -156,10 +156,6 @@ pub fn hours_between(start: DateTime<Utc>, end: DateTime<Utc>) -> Decimal {
     Decimal::from(ms).checked_div(Decimal::from(3_600_000)).unwrap_or(Decimal::ZERO)
 }
 
-/// Adds whole minutes, saturating at chrono's range.
-pub fn plus_minutes(t: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-    Duration::try_minutes(minutes).and_then(|d| t.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC)
-}
 
 #[cfg(test)]
 mod tests {

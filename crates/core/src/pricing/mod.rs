@@ -72,7 +72,7 @@ pub struct UnpricedGroup {
 #[derive(Debug, Clone)]
 pub struct Priced<'a> {
     /// The bodies priced.
-    pub usages: &'a [Usage],
+    pub usages: Vec<&'a Usage>,
     /// The price book used, if any.
     pub book: Option<&'a PriceBook>,
     /// as_of and range.
@@ -103,7 +103,7 @@ impl Priced<'_> {
 ///
 /// # Errors
 /// Two sources in different currencies with no book currency to convert them into.
-pub fn display_currency(usages: &[Usage], book: Option<&PriceBook>) -> Result<String> {
+pub fn display_currency(usages: &[&Usage], book: Option<&PriceBook>) -> Result<String> {
     if let Some(c) = book.and_then(|b| b.currency.clone()) {
         return Ok(c);
     }
@@ -180,7 +180,7 @@ fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
 ///
 /// # Errors
 /// Amounts in two currencies with no rate between them, or an amount out of `Decimal`'s range.
-pub fn price<'a>(usages: &'a [Usage], book: Option<&'a PriceBook>, ctx: Context) -> Result<Priced<'a>> {
+pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context) -> Result<Priced<'a>> {
     let currency = display_currency(usages, book)?;
     let conv = Converter { book, target: currency.clone() };
     let mut pieces = Vec::with_capacity(usages.iter().map(|u| u.charges.len()).sum());
@@ -260,7 +260,7 @@ pub fn price<'a>(usages: &'a [Usage], book: Option<&'a PriceBook>, ctx: Context)
     }
 
     Ok(Priced {
-        usages,
+        usages: usages.to_vec(),
         book,
         ctx,
         currency,

@@ -118,13 +118,13 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                     e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner })?);
                     "items"
                 }
-                "total_eur" => { once(&mut e.total_eur, &mut map, "total_eur")?; "total_eur" }
+                "total_eur" => { e.total_eur = map.next_value::<Option<Num>>()?; "total_eur" }
                 "subscriptions" => { once(&mut e.subscriptions, &mut map, "subscriptions")?; "subscriptions" }
                 "status" => { once(&mut e.status, &mut map, "status")?; "status" }
                 "message" => { e.message = map.next_value()?; "message" }
                 "error_reason" => { e.error_reason = map.next_value()?; "error_reason" }
                 "data" => { once(&mut e.data, &mut map, "data")?; "data" }
-                "total_cost" => { once(&mut e.total_cost, &mut map, "total_cost")?; "total_cost" }
+                "total_cost" => { e.total_cost = map.next_value::<Option<Num>>()?; "total_cost" }
                 "deployments" => { once(&mut e.deployments, &mut map, "deployments")?; "deployments" }
                 "errors" => { once(&mut e.errors, &mut map, "errors")?; "errors" }
                 "code" => { once(&mut e.code, &mut map, "code")?; "code" }

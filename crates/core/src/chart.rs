@@ -1,0 +1,159 @@
+//! Geometry of a stacked bar chart, as pure data: scales, ticks and bar rectangles. The app only
+//! draws SVG from it, so the arithmetic is tested natively. Pixels are `f64`; amounts stay `Decimal`.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+/// One rectangle of a stacked bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Column (e.g. month) index.
+    pub column: usize,
+    /// Series (e.g. resource type) index.
+    pub series: usize,
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+    /// The amount drawn.
+    pub value: Decimal,
+}
+
+/// A horizontal grid line with its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    /// Vertical position.
+    pub y: f64,
+    /// Value at that position.
+    pub value: Decimal,
+}
+
+/// Everything needed to draw the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartLayout {
+    /// Rectangles, column by column, series in order (bottom first).
+    pub bars: Vec<Bar>,
+    /// Grid lines, bottom first.
+    pub ticks: Vec<Tick>,
+    /// Centre x of each column, for labels.
+    pub column_centres: Vec<f64>,
+    /// Top of the scale.
+    pub max: Decimal,
+}
+
+/// Space reserved around the plot area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margins {
+    /// Left (for tick labels).
+    pub left: f64,
+    /// Bottom (for column labels).
+    pub bottom: f64,
+    /// Top.
+    pub top: f64,
+    /// Right.
+    pub right: f64,
+}
+
+/// A "nice" step (1, 2 or 5 x 10^k) that divides `max` into about `target` intervals.
+pub fn nice_step(max: Decimal, target: u32) -> Decimal {
+    if max <= Decimal::ZERO || target == 0 {
+        return Decimal::ONE;
+    }
+    let rough = max / Decimal::from(target);
+    let mut magnitude = Decimal::ONE;
+    while magnitude * Decimal::TEN <= rough && magnitude < Decimal::from(1_000_000_000_000_000u64) {
+        magnitude *= Decimal::TEN;
+    }
+    while magnitude > rough && magnitude > Decimal::new(1, 8) {
+        magnitude /= Decimal::TEN;
+    }
+    for m in [1, 2, 5, 10] {
+        let step = magnitude * Decimal::from(m);
+        if step >= rough {
+            return step;
+        }
+    }
+    magnitude * Decimal::TEN
+}
+
+/// Lays out stacked bars: `values[column][series]`. Negative amounts (discounts) are not stacked.
+pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins) -> ChartLayout {
+    let totals: Vec<Decimal> =
+        values.iter().map(|col| col.iter().filter(|v| **v > Decimal::ZERO).fold(Decimal::ZERO, |a, v| a.saturating_add(*v))).collect();
+    let top = totals.iter().copied().max().unwrap_or(Decimal::ZERO);
+    let step = nice_step(top, 5);
+    let max = if top <= Decimal::ZERO { step } else { (top / step).ceil() * step };
+    let plot_w = (width - m.left - m.right).max(1.0);
+    let plot_h = (height - m.top - m.bottom).max(1.0);
+    let max_f = max.to_f64().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    let scale = |v: Decimal| v.to_f64().unwrap_or(0.0) / max_f * plot_h;
+    let n = values.len().max(1) as f64;
+    let slot = plot_w / n;
+    let bar_w = (slot * 0.7).max(1.0);
+    let mut bars = Vec::new();
+    let mut column_centres = Vec::with_capacity(values.len());
+    for (c, col) in values.iter().enumerate() {
+        let x = m.left + slot * c as f64 + (slot - bar_w) / 2.0;
+        column_centres.push(x + bar_w / 2.0);
+        let mut base = m.top + plot_h;
+        for (s, v) in col.iter().enumerate() {
+            if *v <= Decimal::ZERO {
+                continue;
+            }
+            let h = scale(*v);
+            base -= h;
+            bars.push(Bar { column: c, series: s, x, y: base, width: bar_w, height: h, value: *v });
+        }
+    }
+    let mut ticks = Vec::new();
+    let mut v = Decimal::ZERO;
+    while v <= max && ticks.len() < 50 {
+        ticks.push(Tick { y: m.top + plot_h - scale(v), value: v });
+        v += step;
+    }
+    ChartLayout { bars, ticks, column_centres, max }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    const M: Margins = Margins { left: 50.0, bottom: 30.0, top: 10.0, right: 10.0 };
+
+    #[test]
+    fn nice_steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(d("3473.39"), 5), d("1000"));
+        assert_eq!(nice_step(d("12"), 5), d("5"));
+        assert_eq!(nice_step(d("0.9"), 5), d("0.2"));
+    }
+
+    #[test]
+    fn stacked_bars_sit_on_each_other_and_reach_their_total() {
+        let layout = stacked_bars(&[vec![d("100"), d("50")], vec![d("25")]], 400.0, 240.0, M);
+        assert_eq!(layout.bars.len(), 3);
+        let plot_bottom = 240.0 - M.bottom;
+        let (a, b) = (&layout.bars[0], &layout.bars[1]);
+        assert!((a.y + a.height - plot_bottom).abs() < 1e-9, "first series starts at the axis");
+        assert!((b.y + b.height - a.y).abs() < 1e-9, "second series sits on the first");
+        assert!((a.height - 2.0 * b.height).abs() < 1e-9, "heights are proportional to values");
+        assert_eq!(layout.max, d("150"));
+        assert_eq!(layout.column_centres.len(), 2);
+        assert!(layout.column_centres[0] < layout.column_centres[1]);
+    }
+
+    #[test]
+    fn empty_and_negative_values_do_not_break_the_layout() {
+        let layout = stacked_bars(&[vec![d("-5")], vec![]], 400.0, 240.0, M);
+        assert!(layout.bars.is_empty());
+        assert!(!layout.ticks.is_empty());
+        assert!(layout.ticks.iter().all(|t| t.y.is_finite()));
+    }
+}

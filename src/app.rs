@@ -1,0 +1,48 @@
+//! The app shell: header and navigation, the source picker, a notice area and the current view.
+
+use leptos::prelude::*;
+
+use crate::components::{AppHeader, NoticeBanner, SourcePicker};
+use crate::loader::{load_sample, SAMPLES};
+use crate::pages::{BreakdownPage, DataPage, SummaryPage, WhatIfPage};
+use crate::state::{AppState, View};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new(as_of_from_url().unwrap_or_else(now));
+    provide_context(state);
+    // The bundled Aether sample is there from the first paint: no network, no token needed.
+    leptos::task::spawn_local(load_sample(state, SAMPLES[0]));
+
+    view! {
+        <div class="tally-app">
+            <AppHeader/>
+            <SourcePicker/>
+            <NoticeBanner/>
+            <main id="main" class="view" tabindex="-1">
+                {move || match state.view.get() {
+                    View::Summary => view! { <SummaryPage/> }.into_any(),
+                    View::Breakdown => view! { <BreakdownPage/> }.into_any(),
+                    View::WhatIf => view! { <WhatIfPage/> }.into_any(),
+                    View::Data => view! { <DataPage/> }.into_any(),
+                }}
+            </main>
+            <footer class="footer">
+                "Computed in your browser by tally-core. Nothing you load leaves this page."
+            </footer>
+        </div>
+    }
+}
+
+/// The current instant from the browser's clock.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// `?as_of=2026-11-23T12:00:00Z` fixes "now", so a report (or a test) is reproducible.
+fn as_of_from_url() -> Option<chrono::DateTime<chrono::Utc>> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    tally_core::parse_timestamp(&params.get("as_of")?).ok()
+}

@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+use crate::state::{AppState, View};
+
+/// The header: product name, the view tabs and the theme switch.
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dark = RwSignal::new(false);
+    Effect::new(move |_| {
+        let theme = if dark.get() { "dark" } else { "light" };
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", theme);
+        }
+    });
+    view! {
+        <header class="header">
+            <a class="skip" href="#main">"Skip to content"</a>
+            <span class="brand" aria-label="Tally">"Tally"</span>
+            <nav class="tabs" aria-label="Views">
+                {View::ALL
+                    .into_iter()
+                    .map(|v| {
+                        view! {
+                            <button
+                                class="tab"
+                                data-testid=format!("nav-{}", v.id())
+                                aria-current=move || (state.view.get() == v).then_some("page")
+                                on:click=move |_| state.view.set(v)
+                            >
+                                {v.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <button
+                class="theme-toggle"
+                data-testid="theme-toggle"
+                aria-pressed=move || dark.get().to_string()
+                on:click=move |_| dark.update(|d| *d = !*d)
+            >
+                {move || if dark.get() { "Light theme" } else { "Dark theme" }}
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,11 @@
+//! Reusable pieces of the page, one component per file.
+
+mod app_header;
+mod bar_chart;
+mod notice_banner;
+mod source_picker;
+
+pub use app_header::AppHeader;
+pub use bar_chart::{BarChart, ChartSeries};
+pub use notice_banner::NoticeBanner;
+pub use source_picker::SourcePicker;

@@ -1,0 +1,74 @@
+//! Locale-aware display of exact amounts and dates, through the browser's `Intl`.
+//!
+//! Amounts go to `Intl.NumberFormat` as decimal *strings*, which it formats exactly (no `f64` on the
+//! way), with the currency's minor-unit decimals.
+
+use rust_decimal::Decimal;
+use tally_core::minor_unit;
+use wasm_bindgen::JsValue;
+
+/// The user's locale (`navigator.language`), or `en-US`.
+pub fn locale() -> String {
+    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en-US".into())
+}
+
+fn number_format(decimals: u32, currency: Option<&str>) -> Option<js_sys::Intl::NumberFormat> {
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&options, &JsValue::from_str(k), &v).ok();
+    if let Some(code) = currency {
+        set("style", JsValue::from_str("currency"));
+        set("currency", JsValue::from_str(code));
+    }
+    set("minimumFractionDigits", JsValue::from(decimals));
+    set("maximumFractionDigits", JsValue::from(decimals));
+    let locales = js_sys::Array::of1(&JsValue::from_str(&locale()));
+    Some(js_sys::Intl::NumberFormat::new(&locales, &options))
+}
+
+fn format_with(nf: Option<js_sys::Intl::NumberFormat>, text: &str) -> Option<String> {
+    let f = nf?.format();
+    f.call1(&JsValue::NULL, &JsValue::from_str(text)).ok()?.as_string()
+}
+
+/// `1234.5` in EUR -> `€1,234.50` (en-US) or `1.234,50 €` (de-DE). ECU and CU, which are not ISO
+/// currencies, are written after the number.
+pub fn money(amount: &Decimal, currency: &str) -> String {
+    let decimals = minor_unit(currency);
+    let iso = currency.len() == 3 && currency != "ECU" && currency.chars().all(|c| c.is_ascii_uppercase());
+    let text = amount.to_string();
+    if iso {
+        if let Some(s) = format_with(number_format(decimals, Some(currency)), &text) {
+            return s;
+        }
+    }
+    let number = format_with(number_format(decimals, None), &text).unwrap_or(text);
+    format!("{number} {currency}")
+}
+
+/// A plain exact number, localized, with up to 4 decimals kept as given.
+pub fn quantity(amount: &Decimal) -> String {
+    let d = amount.normalize();
+    format_with(number_format(d.scale().min(6), None), &d.to_string()).unwrap_or_else(|| d.to_string())
+}
+
+/// `2026-11` -> `November 2026` in the user's locale.
+pub fn month_label(key: &str) -> String {
+    let Some((y, m)) = key.split_once('-') else { return key.to_string() };
+    let (Ok(y), Ok(m)) = (y.parse::<u32>(), m.parse::<u32>()) else { return key.to_string() };
+    let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, 15);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"month".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"year".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    date.to_locale_date_string(&locale(), &options).as_string().unwrap_or_else(|| key.to_string())
+}
+
+/// A date (`2026-12-16`) in the user's locale.
+pub fn date_label(key: &str) -> String {
+    let parts: Vec<u32> = key.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [y, m, d] = parts[..] else { return key.to_string() };
+    let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, d as i32);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string(&locale(), &options).as_string().unwrap_or_else(|| key.to_string())
+}

@@ -1,0 +1,202 @@
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use tally_core::{Breakdown, Dimension};
+
+use crate::components::{BarChart, ChartSeries};
+use crate::format;
+use crate::state::AppState;
+
+/// The dimensions a user can break costs down by.
+const GROUPINGS: [(Dimension, &str); 8] = [
+    (Dimension::ResourceType, "Resource type"),
+    (Dimension::Resource, "Resource"),
+    (Dimension::Category, "Category"),
+    (Dimension::ClusterId, "Cluster"),
+    (Dimension::NodePoolId, "Node pool"),
+    (Dimension::DeploymentId, "Deployment"),
+    (Dimension::NodeType, "Node type"),
+    (Dimension::ChargeClass, "Charge class"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    Period,
+    Group,
+    Amount,
+}
+
+/// One table row: period, group, amount.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    period: String,
+    group: String,
+    total: Decimal,
+}
+
+/// Months (or the days of one month) against a chosen dimension: a stacked chart and a sortable
+/// table whose rows add up exactly to the total.
+#[component]
+pub fn BreakdownPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dim = RwSignal::new(Dimension::ResourceType);
+    let month = RwSignal::new(None::<String>);
+    let sort = RwSignal::new((SortBy::Period, true));
+
+    let data = Memo::new(move |_| {
+        let by: Vec<Dimension> = match month.get() {
+            None => vec![Dimension::Month, dim.get()],
+            Some(_) => vec![Dimension::Month, Dimension::Day, dim.get()],
+        };
+        state.breakdown(&by)
+    });
+    let lines = Memo::new(move |_| match data.get() {
+        Some(Ok(b)) => Ok(to_lines(&b, month.get().as_deref())),
+        Some(Err(e)) => Err(e),
+        None => Ok((Vec::new(), Decimal::ZERO, String::new())),
+    });
+    let sorted = Memo::new(move |_| {
+        let (by, asc) = sort.get();
+        let mut rows = lines.get().map(|l| l.0).unwrap_or_default();
+        rows.sort_by(|a, b| {
+            let o = match by {
+                SortBy::Period => a.period.cmp(&b.period).then(a.group.cmp(&b.group)),
+                SortBy::Group => a.group.cmp(&b.group).then(a.period.cmp(&b.period)),
+                SortBy::Amount => a.total.cmp(&b.total),
+            };
+            if asc { o } else { o.reverse() }
+        });
+        rows
+    });
+    let chart = Signal::derive(move || {
+        let (rows, _, currency) = lines.get().unwrap_or_default();
+        chart_series(&rows, currency)
+    });
+    let drill = Callback::new(move |column: usize| {
+        if month.get_untracked().is_none() {
+            let cols = chart.get_untracked().columns;
+            if let Some(m) = cols.get(column) {
+                month.set(Some(m.clone()));
+            }
+        }
+    });
+    let header = move |label: &'static str, key: SortBy| {
+        view! {
+            <th scope="col" class=if key == SortBy::Amount { "num" } else { "" }
+                aria-sort=move || { let (k, asc) = sort.get(); if k == key { if asc { "ascending" } else { "descending" } } else { "none" } }>
+                <button class="sort" on:click=move |_| sort.update(|(k, asc)| { if *k == key { *asc = !*asc } else { *k = key; *asc = key != SortBy::Amount } })>
+                    {label}
+                </button>
+            </th>
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="breakdown-title">
+            <h1 id="breakdown-title">"Breakdown"</h1>
+            <div class="toolbar">
+                <label class="field-inline">
+                    <span>"Group by"</span>
+                    <select data-testid="breakdown-dimension" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Ok(d) = v.parse::<Dimension>() { dim.set(d) }
+                    }>
+                        {GROUPINGS.iter().map(|(d, label)| view! { <option value=d.id() selected=*d == Dimension::ResourceType>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+                {move || match month.get() {
+                    None => view! { <span class="muted">"Select a month's bar or row to see its days."</span> }.into_any(),
+                    Some(m) => view! {
+                        <span class="crumbs">"Days of "{format::month_label(&m)}" "
+                            <button class="link" data-testid="back-to-months" on:click=move |_| month.set(None)>"Back to months"</button>
+                        </span>
+                    }.into_any(),
+                }}
+            </div>
+            {move || match lines.get() {
+                Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                Ok((rows, _, _)) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
+                Ok((_, total, currency)) => {
+                    let cur = currency.clone();
+                    view! {
+                        <BarChart data=chart on_column=drill/>
+                        <table class="breakdown" data-testid="breakdown-table">
+                            <caption class="sr-only">"Costs by period and group; the rows add up to the total."</caption>
+                            <thead><tr>
+                                {header(if month.get_untracked().is_some() { "Day" } else { "Month" }, SortBy::Period)}
+                                {header("Group", SortBy::Group)}
+                                {header("Amount", SortBy::Amount)}
+                            </tr></thead>
+                            <tbody>
+                                <For each=move || sorted.get() key=|l| (l.period.clone(), l.group.clone(), l.total) children=move |l| {
+                                    let period = l.period.clone();
+                                    let drillable = month.get_untracked().is_none();
+                                    view! {
+                                        <tr data-testid="breakdown-row">
+                                            <td>{if drillable {
+                                                let p = period.clone();
+                                                view! { <button class="link" on:click=move |_| month.set(Some(p.clone()))>{format::month_label(&period)}</button> }.into_any()
+                                            } else { view! { <span>{period.clone()}</span> }.into_any() }}</td>
+                                            <td>{l.group.clone()}</td>
+                                            <td class="num" data-value=l.total.to_string()>{format::money(&l.total, &cur)}</td>
+                                        </tr>
+                                    }
+                                }/>
+                            </tbody>
+                            <tfoot><tr>
+                                <th scope="row" colspan="2">"Total"</th>
+                                <td class="num" data-testid="breakdown-total" data-value=total.to_string()>{format::money(&total, &currency)}</td>
+                            </tr></tfoot>
+                        </table>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Flattens a `[month, dim]` or `[month, day, dim]` breakdown into table lines (for one month when
+/// drilled in), with their total.
+fn to_lines(b: &Breakdown, month: Option<&str>) -> (Vec<Line>, Decimal, String) {
+    let mut out = Vec::new();
+    for r in &b.rows {
+        let v = |i: usize| r.values.get(i).cloned().flatten().map(|k| k.to_string());
+        let (period, group) = match month {
+            None => (v(0).unwrap_or_default(), v(1)),
+            Some(m) => {
+                if v(0).as_deref() != Some(m) {
+                    continue;
+                }
+                (v(1).unwrap_or_default(), v(2))
+            }
+        };
+        out.push(Line { period, group: group.unwrap_or_else(|| "(none)".into()), total: r.total });
+    }
+    let total = if month.is_some() { out.iter().map(|l| l.total).sum() } else { b.total };
+    (out, total, b.currency.clone())
+}
+
+/// Columns are periods; series are groups in order of their total (largest at the bottom).
+fn chart_series(lines: &[Line], currency: String) -> ChartSeries {
+    let mut columns: Vec<String> = lines.iter().map(|l| l.period.clone()).collect();
+    columns.sort();
+    columns.dedup();
+    let mut totals: Vec<(String, Decimal)> = Vec::new();
+    for l in lines {
+        match totals.iter_mut().find(|(g, _)| *g == l.group) {
+            Some(t) => t.1 += l.total,
+            None => totals.push((l.group.clone(), l.total)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let series: Vec<String> = totals.into_iter().map(|t| t.0).collect();
+    let values = columns
+        .iter()
+        .map(|c| {
+            series
+                .iter()
+                .map(|s| lines.iter().filter(|l| &l.period == c && &l.group == s).map(|l| l.total).sum())
+                .collect()
+        })
+        .collect();
+    ChartSeries { columns, series, values, currency }
+}

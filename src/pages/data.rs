@@ -1,0 +1,113 @@
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::loader::{load_book, load_bytes, load_sample, read_file, SAMPLES};
+use crate::state::{AppState, View};
+
+/// Getting data in: bundled samples, files (picker or drag and drop), pasted JSON, a price book.
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let paste = RwSignal::new(String::new());
+    let dragging = RwSignal::new(false);
+
+    let load_files = move |files: Option<web_sys::FileList>, as_book: bool| {
+        let Some(files) = files else { return };
+        let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        leptos::task::spawn_local(async move {
+            for file in list {
+                state.busy.set(Some(format!("Reading {}…", file.name())));
+                let result = read_file(&file).await;
+                state.busy.set(None);
+                match result {
+                    Ok(bytes) if as_book => {
+                        load_book(state, &file.name(), &bytes);
+                    }
+                    Ok(bytes) => {
+                        load_bytes(state, &file.name(), &bytes);
+                    }
+                    Err(e) => state.error(e),
+                }
+            }
+        });
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        load_files(ev.data_transfer().and_then(|dt| dt.files()), false);
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        load_files(input.as_ref().and_then(web_sys::HtmlInputElement::files), false);
+        if let Some(i) = input {
+            i.set_value("");
+        }
+    };
+    let on_book = move |ev: leptos::ev::Event| {
+        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        load_files(input.as_ref().and_then(web_sys::HtmlInputElement::files), true);
+        if let Some(i) = input {
+            i.set_value("");
+        }
+    };
+    let on_paste_load = move |_| {
+        let text = paste.get_untracked();
+        if text.trim().is_empty() {
+            state.error("Paste a provider's usage JSON first.");
+            return;
+        }
+        // The pasted text stays in the box whatever happens, so nothing typed is lost.
+        if load_bytes(state, "pasted JSON", text.as_bytes()) {
+            state.view.set(View::Summary);
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="data-title">
+            <h1 id="data-title">"Data"</h1>
+            <div class="panel">
+                <h2>"Bundled samples"</h2>
+                <div class="button-row">
+                    {SAMPLES.iter().map(|s| {
+                        let s = *s;
+                        view! { <button data-testid=format!("sample-{}", s.id) on:click=move |_| leptos::task::spawn_local(load_sample(state, s))>{s.label}</button> }
+                    }).collect_view()}
+                </div>
+            </div>
+            <div class="panel">
+                <h2>"Your files"</h2>
+                <div
+                    class=move || if dragging.get() { "dropzone over" } else { "dropzone" }
+                    data-testid="dropzone"
+                    on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop
+                >
+                    <p>"Drop usage JSON files here (Aether, Hyperstack, Elastic Cloud or CU; detected by shape), or "</p>
+                    <label class="file-button">
+                        "choose files"
+                        <input type="file" accept=".json,application/json" multiple data-testid="file-input" on:change=on_file/>
+                    </label>
+                </div>
+                <label class="file-button secondary">
+                    "Load a price book (JSON)"
+                    <input type="file" accept=".json,application/json" data-testid="book-input" on:change=on_book/>
+                </label>
+            </div>
+            <div class="panel">
+                <h2><label for="paste">"Paste JSON"</label></h2>
+                <textarea id="paste" rows="8" data-testid="paste" placeholder="{\"items\": [...], \"subscriptions\": [...]}"
+                    prop:value=move || paste.get()
+                    on:input=move |ev| paste.set(event_target_value(&ev))></textarea>
+                <div class="button-row">
+                    <button class="primary" data-testid="paste-load" on:click=on_paste_load>"Add pasted JSON"</button>
+                    <button on:click=move |_| paste.set(String::new())>"Clear"</button>
+                </div>
+            </div>
+            <div class="panel">
+                <h2>"Fetch from a provider"</h2>
+                <p class="muted" data-testid="fetch-not-built">"Not built yet: fetching live usage from a provider's API comes next. Download the JSON from your provider and load it above."</p>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! The app's state: what is loaded, the price book, and the derived summary. Small, passed by context.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tally_core::{breakdown, price, summarize, Breakdown, Context, Dimension, PriceBook, Summary, Usage};
+
+/// One loaded body: where it came from and what it held. The raw text is kept so nothing the user
+/// entered is lost when a later step fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Unique id for keyed lists.
+    pub id: u32,
+    /// What the user sees: a sample name, a file name, "pasted JSON", a URL's host.
+    pub label: String,
+    /// The parsed usage.
+    pub usage: Arc<Usage>,
+}
+
+/// The app's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Totals.
+    Summary,
+    /// Months and days by a dimension.
+    Breakdown,
+    /// What-if estimates.
+    WhatIf,
+    /// Loading data.
+    Data,
+}
+
+impl View {
+    /// Every view, in navigation order.
+    pub const ALL: [View; 4] = [View::Summary, View::Breakdown, View::WhatIf, View::Data];
+
+    /// Label in the navigation.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Summary => "Summary",
+            View::Breakdown => "Breakdown",
+            View::WhatIf => "What-if",
+            View::Data => "Data",
+        }
+    }
+
+    /// Identifier for test hooks and URLs.
+    pub fn id(self) -> &'static str {
+        match self {
+            View::Summary => "summary",
+            View::Breakdown => "breakdown",
+            View::WhatIf => "whatif",
+            View::Data => "data",
+        }
+    }
+}
+
+/// A message for the user: an error that says what and where, or a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// `true` for errors.
+    pub is_error: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// The shared state, provided as context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Loaded bodies.
+    pub datasets: RwSignal<Vec<Dataset>>,
+    /// The price book, if any, with where it came from.
+    pub book: RwSignal<Option<(String, Arc<PriceBook>)>>,
+    /// The current view.
+    pub view: RwSignal<View>,
+    /// The latest message.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Work in progress (fetching, parsing).
+    pub busy: RwSignal<Option<String>>,
+    /// The instant used as "now", fixed when the page loads so numbers do not drift.
+    pub as_of: RwSignal<chrono::DateTime<chrono::Utc>>,
+    /// Next dataset id.
+    pub next_id: RwSignal<u32>,
+}
+
+impl AppState {
+    /// Fresh state.
+    pub fn new(as_of: chrono::DateTime<chrono::Utc>) -> Self {
+        AppState {
+            datasets: RwSignal::new(Vec::new()),
+            book: RwSignal::new(None),
+            view: RwSignal::new(View::Summary),
+            notice: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            as_of: RwSignal::new(as_of),
+            next_id: RwSignal::new(1),
+        }
+    }
+
+    /// Adds a parsed body (or replaces everything when `replace`).
+    pub fn add(&self, label: String, usage: Usage, replace: bool) {
+        let id = self.next_id.get_untracked();
+        self.next_id.set(id + 1);
+        let ds = Dataset { id, label, usage: Arc::new(usage) };
+        self.datasets.update(|list| {
+            if replace {
+                list.clear();
+            }
+            list.push(ds);
+        });
+    }
+
+    /// Shows an error.
+    pub fn error(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { is_error: true, text: text.into() }));
+    }
+
+    /// Shows a notice.
+    pub fn info(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { is_error: false, text: text.into() }));
+    }
+
+    /// The summary of everything loaded, computed by the core in the page.
+    pub fn summary(&self) -> Option<Result<Summary, String>> {
+        let datasets = self.datasets.get();
+        if datasets.is_empty() {
+            return None;
+        }
+        let book = self.book.get();
+        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
+        let ctx = Context { as_of: self.as_of.get(), range: None };
+        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| summarize(&p)).map_err(|e| e.to_string()))
+    }
+
+    /// A breakdown of everything loaded.
+    pub fn breakdown(&self, by: &[Dimension]) -> Option<Result<Breakdown, String>> {
+        let datasets = self.datasets.get();
+        if datasets.is_empty() {
+            return None;
+        }
+        let book = self.book.get();
+        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
+        let ctx = Context { as_of: self.as_of.get(), range: None };
+        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| breakdown(&p, by)).map_err(|e| e.to_string()))
+    }
+}

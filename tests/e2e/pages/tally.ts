@@ -1,0 +1,34 @@
+import { expect, type Page, type Locator } from '@playwright/test';
+import { join } from 'node:path';
+
+/** The Tally app, as a user sees it. */
+export class TallyPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens the app with "now" fixed to the fixtures' as_of, so numbers match the CLI's. */
+  async open(path = '/?as_of=2026-11-23T12:00:00Z') {
+    await this.page.goto(path);
+    await expect(this.total).toBeVisible({ timeout: 30_000 });
+  }
+
+  get total(): Locator { return this.page.getByTestId('total'); }
+  get currency(): Locator { return this.page.getByTestId('currency'); }
+  get reportedTotal(): Locator { return this.page.getByTestId('reported-total'); }
+  get difference(): Locator { return this.page.getByTestId('difference'); }
+  get error(): Locator { return this.page.getByTestId('error'); }
+
+  async value(l: Locator) { return l.getAttribute('data-value'); }
+
+  async goTo(view: 'summary' | 'breakdown' | 'whatif' | 'data') {
+    await this.page.getByTestId(`nav-${view}`).click();
+  }
+
+  async pickSample(id: string) {
+    await this.page.getByTestId('sample-picker').selectOption(id);
+    await expect(this.page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  }
+
+  async screenshot(name: string, dir: string) {
+    await this.page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+}

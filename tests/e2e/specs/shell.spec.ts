@@ -1,0 +1,73 @@
+import { test, expect, expected, fixtureText, artifacts } from '../fixtures';
+
+const sources = ['aether', 'hyperstack', 'elastic', 'cu'] as const;
+
+test('the page opens on the Aether sample with the total computed in the browser', async ({ tally }) => {
+  await tally.open();
+  const exp = expected('aether');
+  await expect(tally.total).toHaveAttribute('data-value', exp.total);
+  await expect(tally.currency).toHaveText(exp.currency);
+  await expect(tally.reportedTotal).toHaveAttribute('data-value', exp.reported_total);
+  await expect(tally.difference).toHaveAttribute('data-value', exp.difference);
+  await tally.screenshot('summary-aether', artifacts);
+});
+
+for (const source of sources) {
+  test(`switching to the ${source} sample shows its total, currency and reported total`, async ({ tally, page }) => {
+    await tally.open();
+    await tally.pickSample(source);
+    const exp = expected(source);
+    await expect(tally.total).toHaveAttribute('data-value', exp.total);
+    await expect(tally.currency).toHaveText(exp.currency);
+    await expect(tally.reportedTotal).toHaveAttribute('data-value', exp.reported_total);
+    // Each group table adds up to the total, to the minor unit.
+    for (const id of ['by-category', 'by-month', 'by-resource-type']) {
+      const values = await page.getByTestId(id).locator('td[data-value]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')!));
+      const cents = values.reduce((sum, v) => sum + BigInt(v.replace('.', '')), 0n);
+      expect(cents, `${id} adds up`).toBe(BigInt(exp.total.replace('.', '')));
+    }
+    await tally.screenshot(`summary-${source}`, artifacts);
+  });
+}
+
+test('every view is reachable from the navigation and unbuilt views say so', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('whatif');
+  await expect(page.getByTestId('not-built')).toContainText('Not built yet');
+  await tally.goTo('data');
+  await expect(page.getByRole('heading', { name: 'Data', exact: true })).toBeVisible();
+  await tally.screenshot('data', artifacts);
+  await tally.goTo('summary');
+  await expect(tally.total).toBeVisible();
+});
+
+test('pasting a body adds it; a broken body names the field and keeps the text', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('data');
+  const broken = fixtureText('cu').replace('"cu": 6.63', '"cu": "abc"');
+  await page.getByTestId('paste').fill(broken);
+  await page.getByTestId('paste-load').click();
+  await expect(tally.error).toContainText('pasted JSON: data.daily[');
+  await expect(tally.error).toContainText('expected a number, found "abc"');
+  await expect(page.getByTestId('paste')).toHaveValue(broken);
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await tally.screenshot('paste-error', artifacts);
+});
+
+test('the breakdown table adds up to the summary total and the chart has one bar column per month', async ({ tally, page }) => {
+  await tally.open();
+  await tally.pickSample('hyperstack');
+  const exp = expected('hyperstack');
+  await tally.goTo('breakdown');
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', exp.total);
+  const values = await page.getByTestId('breakdown-row').locator('td[data-value]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')!));
+  const cents = values.reduce((sum, v) => sum + BigInt(v.replace('.', '')), 0n);
+  expect(cents).toBe(BigInt(exp.total.replace('.', '')));
+  await expect(page.getByTestId('chart-column')).toHaveCount(exp.by_month.length);
+  await tally.screenshot('breakdown-hyperstack', artifacts);
+  // Drill into a month: its days add up to that month's amount.
+  await page.getByTestId('chart-bar').first().click();
+  await expect(page.getByTestId('back-to-months')).toBeVisible();
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', exp.by_month[0].total);
+  await tally.screenshot('breakdown-days', artifacts);
+});

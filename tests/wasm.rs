@@ -1,0 +1,84 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the core compiled to wasm gives exactly the
+//! answers the native golden tests check, and the app's components mount and show them.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use serde_json::Value;
+use tally_core::{breakdown, parse_timestamp, price, read_usage, summarize, Context, Dimension, PriceBook, Usage};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SOURCES: [(&str, &[u8], &[u8], &[u8]); 4] = [
+    ("aether", include_bytes!("../fixtures/aether/usage.json"), include_bytes!("../fixtures/aether/summary.expected.json"), include_bytes!("../fixtures/aether/breakdown-day.expected.json")),
+    ("hyperstack", include_bytes!("../fixtures/hyperstack/usage.json"), include_bytes!("../fixtures/hyperstack/summary.expected.json"), include_bytes!("../fixtures/hyperstack/breakdown-day.expected.json")),
+    ("elastic", include_bytes!("../fixtures/elastic/usage.json"), include_bytes!("../fixtures/elastic/summary.expected.json"), include_bytes!("../fixtures/elastic/breakdown-day.expected.json")),
+    ("cu", include_bytes!("../fixtures/cu/usage.json"), include_bytes!("../fixtures/cu/summary.expected.json"), include_bytes!("../fixtures/cu/breakdown-day.expected.json")),
+];
+const AETHER_PRICES: &[u8] = include_bytes!("../fixtures/aether/prices.json");
+
+fn ctx() -> Context {
+    Context { as_of: parse_timestamp("2026-11-23T12:00:00Z").unwrap(), range: None }
+}
+
+fn book_for(source: &str) -> Option<PriceBook> {
+    (source == "aether").then(|| PriceBook::parse(AETHER_PRICES).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn the_wasm_core_summarizes_every_fixture_exactly_as_the_native_goldens_expect() {
+    for (source, body, expected, _) in SOURCES {
+        let usage = read_usage(body, None).unwrap();
+        let book = book_for(source);
+        let priced = price(&[&usage], book.as_ref(), ctx()).unwrap();
+        let got = serde_json::to_value(summarize(&priced).unwrap()).unwrap();
+        let expected: Value = serde_json::from_slice(expected).unwrap();
+        for field in ["currency", "total", "reported_total", "difference", "excluded", "credits", "unpriced", "sources"] {
+            assert_eq!(got[field], expected[field], "{source}: {field}");
+        }
+        for list in ["by_category", "by_resource_type", "by_month"] {
+            for group in expected[list].as_array().unwrap() {
+                let found = got[list].as_array().unwrap().iter().find(|g| g["key"] == group["key"]);
+                let total = found.map_or(Value::Null, |g| g["total"].clone());
+                assert!(total == group["total"] || group["total"].as_str().is_some_and(|t| t.trim_end_matches('0') == "0."), "{source}: {list} {}", group["key"]);
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_wasm_core_breaks_every_fixture_down_by_day_to_the_cent() {
+    for (source, body, _, expected) in SOURCES {
+        let usage = read_usage(body, None).unwrap();
+        let book = book_for(source);
+        let priced = price(&[&usage], book.as_ref(), ctx()).unwrap();
+        let got = serde_json::to_value(breakdown(&priced, &[Dimension::Day]).unwrap()).unwrap();
+        let expected: Value = serde_json::from_slice(expected).unwrap();
+        assert_eq!(got["total"], expected["total"], "{source}");
+        assert_eq!(got["rows"], expected["rows"], "{source}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_body_is_an_error_with_a_field_path_not_a_panic() {
+    let err = read_usage(br#"{"items": [{"resource_type": "x", "quantity": "abc", "unit": "hour", "recorded_at": "2026-11-01"}]}"#, None).unwrap_err();
+    assert_eq!(err.to_string(), "items[0].quantity: expected a number, found \"abc\"");
+}
+
+#[wasm_bindgen_test]
+fn the_summary_page_mounts_and_shows_the_total() {
+    let usage: Usage = read_usage(SOURCES[1].1, None).unwrap();
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let el: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container.clone());
+    let handle = leptos::mount::mount_to(el, move || {
+        let state = tally_web::state::AppState::new(ctx().as_of);
+        state.add("hyperstack sample".into(), usage.clone(), true);
+        provide_context(state);
+        view! { <tally_web::pages::SummaryPage/> }
+    });
+    let total = container.query_selector("[data-testid=total]").unwrap().expect("the total is rendered");
+    assert_eq!(total.get_attribute("data-value").as_deref(), Some("31897.62"));
+    assert!(container.text_content().unwrap().contains("Excluded from billing"));
+    drop(handle);
+}
