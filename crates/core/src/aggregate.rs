@@ -247,12 +247,9 @@ fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Deci
     out.into_iter().collect()
 }
 
-/// The exact grand total: the sum of every priced piece, before any split over days.
-///
-/// # Errors
-/// The sum is out of range.
+/// The exact grand total, from the unsplit amounts (see [`Priced::exact_total`]).
 pub fn exact_total(priced: &Priced<'_>) -> Result<Decimal> {
-    priced.pieces.iter().filter_map(|p| p.cost).try_fold(Decimal::ZERO, Decimal::checked_add).ok_or_else(|| Error::overflow("total"))
+    Ok(priced.exact_total)
 }
 
 /// Allocates `units` among the leaves in `leaves[range]` grouped by level `level`, recursively.

@@ -153,6 +153,7 @@ fn tidy_serde_message(err: &serde_json::Error) -> String {
                     .unwrap_or(found)
                     .trim_matches('`');
                 let found = if found == "unit value" { "null" } else { found };
+                let expected = expected.replace("a borrowed string", "a string");
                 return format!("expected {expected}, found {found}");
             }
         }

@@ -119,10 +119,11 @@ pub fn days_of_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(NaiveDate,
 
 /// Splits `amount` over `weights` in proportion; zero total weight gives equal parts.
 ///
-/// Each part is computed on its own as `amount * weight / total`, so equal weights always give equal
-/// parts (the largest-remainder allocation then breaks ties by key, SPEC 5). The parts add up to
-/// `amount` to within Decimal's 28 significant digits; totals are always taken from the unsplit
-/// amounts, so this never moves a cent.
+/// Each part is computed on its own as `amount * weight / total` and kept to [`SHARE_DECIMALS`]
+/// decimals, so equal weights always give equal parts (the largest-remainder allocation then breaks
+/// ties by key, SPEC 5), and adding parts up is exact and independent of order. The parts add up to
+/// `amount` to within 10^-18 each; grand totals are taken from the unsplit amounts, so a split
+/// never moves a cent of the total.
 pub fn split_by_weights<K: Copy>(amount: Decimal, weights: &[(K, Decimal)]) -> Vec<(K, Decimal)> {
     if let [(k, _)] = weights {
         return vec![(*k, amount)];
@@ -130,11 +131,15 @@ pub fn split_by_weights<K: Copy>(amount: Decimal, weights: &[(K, Decimal)]) -> V
     let total: Decimal = weights.iter().fold(Decimal::ZERO, |acc, (_, w)| acc.checked_add(*w).unwrap_or(acc));
     if total.is_zero() {
         let count = Decimal::from(weights.len() as u64);
-        let part = amount.checked_div(count).unwrap_or(Decimal::ZERO);
+        let part = amount.checked_div(count).unwrap_or(Decimal::ZERO).round_dp(SHARE_DECIMALS);
         return weights.iter().map(|(k, _)| (*k, part)).collect();
     }
-    weights.iter().map(|(k, w)| (*k, share(amount, *w, total))).collect()
+    weights.iter().map(|(k, w)| (*k, share(amount, *w, total).round_dp(SHARE_DECIMALS))).collect()
 }
+
+/// Decimals kept in a split part: far below any minor unit, and few enough that sums of parts stay
+/// exact (28 significant digits leave 10 for the integer part).
+pub const SHARE_DECIMALS: u32 = 18;
 
 /// `amount * weight / total`, multiplying first when it fits (more precise), else dividing first.
 fn share(amount: Decimal, weight: Decimal, total: Decimal) -> Decimal {
@@ -189,7 +194,7 @@ mod tests {
     fn split_conserves_the_amount_and_treats_equal_weights_equally() {
         let amount = Decimal::new(100, 0);
         let parts = split_by_weights(amount, &[(1, ms(1)), (2, ms(1)), (3, ms(1))]);
-        assert!((parts.iter().map(|p| p.1).sum::<Decimal>() - amount).abs() < Decimal::new(1, 20));
+        assert!((parts.iter().map(|p| p.1).sum::<Decimal>() - amount).abs() < Decimal::new(3, 18));
         assert_eq!(parts[0].1, parts[2].1);
         let zero = split_by_weights(amount, &[(1, Decimal::ZERO), (2, Decimal::ZERO)]);
         assert_eq!(zero[0].1, Decimal::new(50, 0));

@@ -89,6 +89,8 @@ pub struct Priced<'a> {
     pub excluded_reported: Decimal,
     /// Data problems found while pricing, plus each body's own.
     pub warnings: Vec<String>,
+    /// The exact grand total, summed from unsplit amounts (a split over months only divides it).
+    pub exact_total: Decimal,
 }
 
 impl Priced<'_> {
@@ -188,6 +190,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut unpriced: BTreeMap<(Source, String, String), (Decimal, u64)> = BTreeMap::new();
     let mut excluded_count = 0u64;
     let mut excluded_reported = Decimal::ZERO;
+    let mut exact_total = Decimal::ZERO;
     // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
     let mut buckets: BTreeMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = BTreeMap::new();
 
@@ -227,6 +230,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 }
             } else if let Some(reported) = c.reported_cost {
                 let cost = conv.convert(reported, c.currency)?;
+                exact_total = add(exact_total, cost, "total")?;
                 for (m, part) in split_by_weights(cost, &months) {
                     pieces.push(Piece { month: m, cost: Some(part), ..base });
                 }
@@ -250,13 +254,14 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 cost = add(cost, fee, "flat fee")?;
             }
             let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
+            exact_total = add(exact_total, cost, "total")?;
             let weights: Vec<(usize, Decimal)> = members.clone();
             for (piece, part) in split_by_weights(cost, &weights) {
                 pieces[piece].cost = Some(part);
             }
             let _ = month;
         }
-        add_derived_lines(book, &mut pieces)?;
+        exact_total = add(exact_total, add_derived_lines(book, &mut pieces)?, "total")?;
     }
 
     Ok(Priced {
@@ -272,6 +277,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
         excluded_count,
         excluded_reported,
         warnings,
+        exact_total,
     })
 }
 
@@ -293,16 +299,19 @@ pub fn derived_lines(book: &PriceBook, subtotal: Decimal) -> Result<Vec<(Categor
         .collect())
 }
 
-fn add_derived_lines(book: &PriceBook, pieces: &mut Vec<Piece>) -> Result<()> {
+/// Adds each month's discount, commitment and tax lines; returns their sum.
+fn add_derived_lines(book: &PriceBook, pieces: &mut Vec<Piece>) -> Result<Decimal> {
     let mut subtotals: BTreeMap<Month, Decimal> = BTreeMap::new();
     for p in pieces.iter() {
         let s = subtotals.entry(p.month).or_default();
         *s = add(*s, p.cost.unwrap_or_default(), "monthly subtotal")?;
     }
+    let mut sum = Decimal::ZERO;
     for (month, subtotal) in subtotals {
         for (category, amount) in derived_lines(book, subtotal)? {
+            sum = add(sum, amount, "monthly lines")?;
             pieces.push(Piece { charge: None, category, month, cost: Some(amount), placement: Placement::Derived });
         }
     }
-    Ok(())
+    Ok(sum)
 }

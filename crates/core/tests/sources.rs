@@ -1,0 +1,240 @@
+//! Every provider quirk and every error body (SPEC section 1), and malformed input of every kind:
+//! a clear error naming the field, never a panic.
+
+use tally_core::{parse_timestamp, price, read_usage, summarize, Category, Context, ErrorKind, Period, Source, Summary};
+
+fn ctx(as_of: &str) -> Context {
+    Context { as_of: parse_timestamp(as_of).unwrap(), range: None }
+}
+
+fn summary(body: &str, as_of: &str) -> Summary {
+    let u = read_usage(body.as_bytes(), None).unwrap();
+    summarize(&price(&[&u], None, ctx(as_of)).unwrap()).unwrap()
+}
+
+fn err(body: &str) -> String {
+    read_usage(body.as_bytes(), None).unwrap_err().to_string()
+}
+
+fn fixture(source: &str, name: &str) -> String {
+    std::fs::read_to_string(format!("{}/../../fixtures/{source}/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+const HS_ONE: &str = r#"{"message": "ok", "status": true, "data": [{"resource_id": 1, "resource_type": "vm", "name": "a",
+  "organization_id": 1, "bill_per_minute": 0.01, "create_time": "2026-10-31T12:00:00", "terminate_time": "2026-11-01T12:00:00",
+  "total_up_time": 1440, "total_bill": 14.4, "active": false, "exclude_billing": false}]}"#;
+
+#[test]
+fn naive_timestamps_are_utc_and_a_span_over_midnight_of_the_month_splits_by_seconds() {
+    let s = summary(HS_ONE, "2026-11-23T12:00:00Z");
+    let months: Vec<(&str, String)> = s.by_month.iter().map(|g| (g.key.as_str(), g.total.to_string())).collect();
+    assert_eq!(months, vec![("2026-10", "7.20".to_string()), ("2026-11", "7.20".to_string())]);
+}
+
+#[test]
+fn an_offset_timestamp_is_converted_to_utc_before_choosing_the_month() {
+    let body = HS_ONE.replace("2026-10-31T12:00:00", "2026-11-01T01:00:00+02:00").replace("2026-11-01T12:00:00", "2026-11-01T02:00:00+02:00");
+    let s = summary(&body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.by_month[0].key, "2026-10", "01:00+02:00 on Nov 1 is 23:00 UTC on Oct 31");
+}
+
+#[test]
+fn an_active_resource_runs_to_as_of_whether_terminate_time_is_null_or_absent() {
+    for body in [
+        HS_ONE.replace(r#""terminate_time": "2026-11-01T12:00:00""#, r#""terminate_time": null"#),
+        HS_ONE.replace(r#""terminate_time": "2026-11-01T12:00:00","#, ""),
+    ] {
+        let u = read_usage(body.as_bytes(), None).unwrap();
+        assert!(matches!(u.charges[0].period, Period::RunningSince(_)));
+        // 12 h in October, then as_of 2026-11-01T06:00 gives 6 h in November: 2/3 and 1/3.
+        let s = summarize(&price(&[&u], None, ctx("2026-11-01T06:00:00Z")).unwrap()).unwrap();
+        let months: Vec<String> = s.by_month.iter().map(|g| g.total.to_string()).collect();
+        assert_eq!(months, vec!["9.60", "4.80"]);
+    }
+}
+
+#[test]
+fn an_end_before_the_start_is_a_warning_and_the_whole_cost_goes_to_the_start_month() {
+    let body = HS_ONE.replace("2026-11-01T12:00:00", "2026-09-01T00:00:00");
+    let s = summary(&body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.by_month.len(), 1);
+    assert_eq!(s.by_month[0].key, "2026-10");
+    assert!(s.warnings[0].contains("terminate_time is before create_time"), "{:?}", s.warnings);
+}
+
+#[test]
+fn excluded_resources_cost_nothing_and_are_counted_with_their_reported_cost() {
+    let body = HS_ONE.replace(r#""exclude_billing": false"#, r#""exclude_billing": true"#);
+    let s = summary(&body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.total.to_string(), "0.00");
+    assert_eq!((s.excluded.count, s.excluded.reported_cost.to_string()), (1, "14.40".to_string()));
+    assert_eq!(s.reported_total.unwrap().to_string(), "0.00", "the reported total counts billed resources only");
+}
+
+const EL: &str = r#"{"total_cost": 30, "deployments": [{"deployment_id": "d1", "deployment_name": "one",
+  "costs": {"total": 30, "dimensions": []}, "hourly_rate": 0.1}]}"#;
+
+#[test]
+fn an_elastic_deployment_without_dimensions_is_one_capacity_charge_of_its_total() {
+    let u = read_usage(EL.as_bytes(), None).unwrap();
+    assert_eq!(u.charges.len(), 1);
+    assert_eq!(&*u.charges[0].resource_type, "capacity");
+    assert_eq!(u.charges[0].reported_cost.unwrap().to_string(), "30");
+}
+
+#[test]
+fn an_elastic_deployment_without_period_spans_the_request_range_else_the_month_of_as_of() {
+    let u = read_usage(EL.as_bytes(), None).unwrap();
+    let s = summarize(&price(&[&u], None, ctx("2026-11-23T12:00:00Z")).unwrap()).unwrap();
+    assert_eq!(s.by_month.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), vec!["2026-11"]);
+    let range = Some((parse_timestamp("2026-10-16T00:00:00Z").unwrap(), parse_timestamp("2026-11-16T00:00:00Z").unwrap()));
+    let ctx = Context { range, ..ctx("2026-11-23T12:00:00Z") };
+    let s = summarize(&price(&[&u], None, ctx).unwrap()).unwrap();
+    // 16 days of October, 15 of November: 30 x 16/31 and 30 x 15/31.
+    let months: Vec<String> = s.by_month.iter().map(|g| g.total.to_string()).collect();
+    assert_eq!(months, vec!["15.48", "14.52"]);
+}
+
+const CU: &str = r#"{"code": 0, "message": "ok", "requestId": "r1", "data": {"yearMonth": "2026-11",
+  "daily": [{"date": "2026-11-01", "used": 3.5, "breakdown": [{"count": 2, "cu": 1.5, "nodeType": "cronjob", "type": "trigger"},
+                                                            {"count": 1, "cu": 2, "nodeType": "db-query", "type": "action"}]},
+            {"date": "2026-11-03", "used": 1, "breakdown": [{"count": 1, "cu": 1, "nodeType": "db-query", "type": "action"}]}],
+  "summary": {"deposited": 100, "granted": 10, "used": 4.5}}}"#;
+
+#[test]
+fn cu_rows_are_charges_with_node_type_and_class_and_missing_days_are_fine() {
+    let u = read_usage(CU.as_bytes(), None).unwrap();
+    assert_eq!(u.charges.len(), 3);
+    assert_eq!(u.charges[0].dimensions.charge_class.as_deref(), Some("trigger"));
+    assert_eq!(u.charges[1].executions, Some(1));
+    assert!(u.warnings.is_empty());
+    let s = summarize(&price(&[&u], None, ctx("2026-11-04T00:00:00Z")).unwrap()).unwrap();
+    assert_eq!((s.currency.as_str(), s.total.to_string()), ("CU", "4.5000".to_string()));
+    let c = s.credits.unwrap();
+    assert_eq!(c.remaining.to_string(), "105.5000");
+    // 4.5 CU in 3 days = 1.5/day; 105.5 left lasts 70.33 days from Nov 4.
+    let f = s.forecast.unwrap();
+    assert_eq!(f.credits_run_out.as_deref(), Some("2027-01-13"));
+    assert_eq!(f.cu_by_month_end.unwrap().to_string(), "45.0000");
+}
+
+#[test]
+fn the_second_cu_envelope_is_accepted_too() {
+    let body = CU.replace(r#""code": 0, "message": "ok", "requestId": "r1","#, r#""success": true,"#);
+    assert_eq!(read_usage(body.as_bytes(), None).unwrap().source, Source::Cu);
+    let e = err(r#"{"success": false, "error": {"code": "QUOTA", "message": "no credits"}}"#);
+    assert_eq!(e, "CU usage API error QUOTA: no credits");
+}
+
+#[test]
+fn cu_days_that_do_not_add_up_are_warnings_naming_the_day() {
+    let body = CU.replace(r#""used": 3.5"#, r#""used": 3.6"#);
+    let u = read_usage(body.as_bytes(), None).unwrap();
+    assert_eq!(u.warnings.len(), 2);
+    assert!(u.warnings[0].starts_with("2026-11-01: the breakdown adds up to 3.5 CU but the day reports 3.6 CU"));
+    assert!(u.warnings[1].contains("summary.used is 4.5"));
+}
+
+#[test]
+fn every_fixture_error_body_is_that_providers_error_with_code_and_message() {
+    let cases = [
+        ("aether", "error-401.json", "Aether API error unauthenticated: Missing or invalid credentials."),
+        ("aether", "error-404.json", "Aether API error not_found: Organization not found. (orgID: no organization with this id)"),
+        ("hyperstack", "error-401.json", "Hyperstack API error unauthorized: No valid API key provided"),
+        ("elastic", "error-400.json", "Elastic Cloud API error costs.invalid_date_range: Invalid date range specified: 'from' must be before 'to'"),
+        ("elastic", "error-403.json", "Elastic Cloud API error organization.invalid_access: The current user does not have access to the requested organization"),
+        ("cu", "error-400.json", "CU usage API error 400: invalid yearMonth: expected YYYY-MM"),
+        ("cu", "error-404.json", "CU usage API error 404: organization not found"),
+    ];
+    for (source, file, message) in cases {
+        let e = read_usage(fixture(source, file).as_bytes(), None).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Provider { .. }), "{source}/{file}: {e}");
+        assert_eq!(e.to_string(), message);
+        // Forcing the right source gives the same error; forcing another says what was expected.
+        let forced = read_usage(fixture(source, file).as_bytes(), Source::from_id(source)).unwrap_err();
+        assert_eq!(forced.to_string(), message);
+    }
+}
+
+#[test]
+fn an_empty_body_says_so() {
+    assert!(err("").contains("the body is empty"));
+    assert!(err("  \n").contains("the body is empty"));
+}
+
+#[test]
+fn malformed_input_gets_a_clear_error_with_the_field_path() {
+    let cases: &[(&str, &str)] = &[
+        (r#"{"items": [{"resource_type": "x", "quantity": "abc", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: expected a number, found \"abc\""),
+        (r#"{"items": [{"resource_type": "x", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0]: missing field `quantity`"),
+        (r#"{"items": [{"resource_type": "x", "quantity": 1, "unit": "h", "recorded_at": "yesterday"}]}"#, "items[0].recorded_at: expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"yesterday\""),
+        (r#"{"items": [{"resource_type": "x", "quantity": 1e400, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: number out of range: 1e+400"),
+        (r#"{"items": [{"resource_type": 5, "quantity": 1, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].resource_type: expected a string, found 5"),
+        (r#"{"items": {}}"#, "items: expected an array of usage items, found map"),
+        (r#"{"status": true, "data": [{"resource_id": 1}]}"#, "data[0]: missing field `resource_type`"),
+        (r#"{"total_cost": true, "deployments": []}"#, "total_cost: expected a number, found true"),
+        (r#"{"code": 0, "data": {"yearMonth": "2026-13", "daily": [], "summary": {"deposited": 1, "granted": 0, "used": 0}}, "requestId": "r"}"#, "data.yearMonth: expected YYYY-MM, found \"2026-13\""),
+        (r#"{"items": [], "items": []}"#, "duplicate key \"items\""),
+        (r#"[1, 2]"#, "expected a JSON object (a provider's usage or error body), found sequence"),
+    ];
+    for (body, want) in cases {
+        let got = err(body);
+        assert!(got.contains(want), "for {body}\n  got: {got}\n want: {want}");
+    }
+}
+
+#[test]
+fn truncated_or_invalid_json_names_the_line_and_column() {
+    let body = fixture("elastic", "usage.json");
+    let e = err(&body[..body.len() / 2]);
+    assert!(e.starts_with("not valid JSON: the input ended while parsing"), "{e}");
+    assert!(err("{\"items\": [}").contains("line 1, column 12"));
+    assert!(read_usage(b"{\"items\": \"\xff\xfe\"}", None).unwrap_err().to_string().starts_with("not valid JSON"));
+    // Deep nesting is skipped without recursion (unknown keys) or refused at the first wrong type.
+    assert!(err(&format!("{{\"x\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000))).starts_with("unknown body"));
+    assert!(err(&format!("{{\"items\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000))).starts_with("items[0]"));
+}
+
+#[test]
+fn unknown_and_ambiguous_shapes_say_what_was_expected() {
+    let e = err(r#"{"hello": 1}"#);
+    assert!(e.starts_with("unknown body: expected one of Aether {items, subscriptions, total_eur}"), "{e}");
+    assert!(e.ends_with("found keys hello"), "{e}");
+    let e = err(r#"{"items": [], "deployments": []}"#);
+    assert_eq!(e, "ambiguous body: it has keys of Aether and Elastic Cloud; choose the source explicitly");
+    let e = read_usage(EL.as_bytes(), Some(Source::Aether)).unwrap_err().to_string();
+    assert_eq!(e, "this is not an Aether body: expected {items, subscriptions, total_eur}; found keys total_cost, deployments");
+}
+
+#[test]
+fn a_bom_negative_zero_and_empty_arrays_are_accepted() {
+    let body = "\u{feff}{\"items\": [], \"subscriptions\": [], \"total_eur\": -0, \"period_start\": \"2026-11-01T00:00:00Z\"}";
+    let s = summary(body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.total.to_string(), "0.00");
+    assert_eq!(s.reported_total.unwrap().to_string(), "0.00");
+}
+
+#[test]
+fn exact_decimals_survive_without_a_float_round_trip() {
+    let body = r#"{"items": [{"resource_type": "x", "quantity": 0.5025967747999994, "unit": "h", "recorded_at": "2026-11-01"}]}"#;
+    let u = read_usage(body.as_bytes(), None).unwrap();
+    assert_eq!(u.charges[0].quantity.to_string(), "0.5025967747999994");
+    assert_eq!(u.charges[0].category, Category::Usage);
+}
+
+#[test]
+fn aether_subscriptions_belong_to_the_month_of_period_start() {
+    let body = r#"{"period_start": "2026-10-01T00:00:00Z", "period_end": "2026-11-01T00:00:00Z", "items": [],
+      "subscriptions": [{"kind": "node_pool", "cluster_id": "c", "node_pool_id": "p", "name": "pool", "amount_eur": 100}], "total_eur": 100}"#;
+    let s = summary(body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.by_month[0].key, "2026-10");
+    assert!(s.forecast.is_none(), "as_of is past the body's period");
+    let e = err(&body.replace(r#""period_start": "2026-10-01T00:00:00Z","#, ""));
+    assert!(e.starts_with("period_start: missing"), "{e}");
+}
+
+#[test]
+fn a_hyperstack_500_with_an_empty_body_and_html_bodies_are_clear() {
+    assert!(err("").contains("empty"));
+    assert!(err("<html><body>Gateway</body></html>").starts_with("not valid JSON"));
+}
