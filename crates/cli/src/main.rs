@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use args::{Args, UsageError};
 use chrono::{DateTime, Utc};
-use tally_core::{breakdown, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, PriceBook, Source, Usage};
+use tally_core::{breakdown, estimate, focus_csv, generate, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, Month, PriceBook, Scenario, Source, Usage};
 
 /// What went wrong, and so which exit status: 2 for usage, 1 for input.
 enum Failure {
@@ -61,6 +61,9 @@ fn run(raw: &[String]) -> Result<String, Failure> {
     match a.command.as_str() {
         "summarize" => summarize_cmd(&a),
         "breakdown" => breakdown_cmd(&a),
+        "estimate" => estimate_cmd(&a),
+        "export" => export_cmd(&a),
+        "generate" => generate_cmd(&a),
         other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
     }
 }
@@ -148,4 +151,56 @@ fn breakdown_cmd(a: &Args) -> Result<String, Failure> {
     } else {
         table::breakdown(&b)
     })
+}
+
+fn estimate_cmd(a: &Args) -> Result<String, Failure> {
+    let path = a.scenario.as_deref().ok_or_else(|| Failure::Usage("estimate needs --scenario SCENARIO.json".into()))?;
+    let scenario = Scenario::parse(&read_file(path)?).map_err(|e| e.in_file(file_label(path)))?;
+    let (usages, book, ctx) = load(a)?;
+    let refs: Vec<&Usage> = usages.iter().collect();
+    let (_, _, comparison) = estimate(&scenario, &refs, book.as_ref(), ctx).map_err(|e| e.in_file(file_label(path)))?;
+    Ok(if a.json { to_json(&comparison) } else { table::comparison(&comparison) })
+}
+
+fn export_cmd(a: &Args) -> Result<String, Failure> {
+    if !a.focus {
+        return Err(Failure::Usage("export needs --focus (the only export format)".into()));
+    }
+    let (usages, book, ctx) = load(a)?;
+    let refs: Vec<&Usage> = usages.iter().collect();
+    let priced = price(&refs, book.as_ref(), ctx)?;
+    Ok(focus_csv(&priced))
+}
+
+fn generate_cmd(a: &Args) -> Result<String, Failure> {
+    let source = a.source.as_deref().and_then(Source::from_id).ok_or_else(|| Failure::Usage("generate needs --source aether|hyperstack|elastic|cu".into()))?;
+    let records: usize = a
+        .records
+        .as_deref()
+        .ok_or_else(|| Failure::Usage("generate needs --records N".into()))?
+        .replace('_', "")
+        .parse()
+        .map_err(|_| Failure::Usage("--records: expected a whole number".into()))?;
+    let seed: u64 = a.seed.as_deref().unwrap_or("1").parse().map_err(|_| Failure::Usage("--seed: expected a whole number".into()))?;
+    let ctx = context(a)?;
+    let month = Month::of(ctx.as_of);
+    let body = match source {
+        Source::Aether => {
+            let book = match &a.prices {
+                Some(path) => PriceBook::parse(&read_file(path)?).map_err(|e| e.in_file(file_label(path)))?,
+                None => PriceBook::parse(include_bytes!("../../../fixtures/aether/prices.json"))?,
+            };
+            generate::aether_priced(records, month, month.end(), seed, &book)?
+        }
+        Source::Hyperstack => generate::hyperstack(records, month, ctx.as_of, seed),
+        Source::Elastic => generate::elastic(records, month.start(), ctx.as_of.max(month.start()), seed),
+        Source::Cu => generate::cu(records, month, ctx.as_of, seed),
+    };
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, body.as_bytes()).map_err(|e| Failure::Input(format!("{path}: cannot write: {e}")))?;
+            Ok(String::new())
+        }
+        None => Ok(body),
+    }
 }

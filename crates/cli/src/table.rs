@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use tally_core::{Breakdown, Group, Summary};
+use tally_core::{Breakdown, Comparison, Delta, Group, Summary};
 
 fn groups(out: &mut String, title: &str, groups: &[Group], currency: &str) {
     if groups.is_empty() {
@@ -69,5 +69,30 @@ pub fn breakdown(b: &Breakdown) -> String {
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }
     let _ = writeln!(out, "({})", b.currency);
+    out
+}
+
+fn deltas(out: &mut String, title: &str, rows: &[Delta]) {
+    let _ = writeln!(out, "\n{title}");
+    let width = rows.iter().map(|d| d.key.len()).max().unwrap_or(0).max(8);
+    let _ = writeln!(out, "  {:<width$}  {:>14}  {:>14}  {:>14}", "", "base", "scenario", "difference");
+    for d in rows {
+        let _ = writeln!(out, "  {:<width$}  {:>14}  {:>14}  {:>14}", d.key, d.base, d.scenario, d.difference);
+    }
+}
+
+pub fn comparison(c: &Comparison) -> String {
+    let mut out = String::new();
+    if let Some(name) = &c.name {
+        let _ = writeln!(out, "Scenario: {name}");
+    }
+    let _ = writeln!(out, "Base:       {} {}", c.base, c.currency);
+    let _ = writeln!(out, "Scenario:   {} {}", c.scenario, c.currency);
+    let _ = writeln!(out, "Difference: {} {}", c.difference, c.currency);
+    deltas(&mut out, "By month", &c.by_month);
+    deltas(&mut out, "By resource type", &c.by_resource_type);
+    if c.unpriced_count > 0 {
+        let _ = writeln!(out, "\nwarning: {} scenario records have no price and are not in the total", c.unpriced_count);
+    }
     out
 }

@@ -24,6 +24,8 @@ pub struct PriceBook {
     pub minimum_monthly: Decimal,
     /// Tax in percent.
     pub tax_percent: Decimal,
+    /// What-if price overrides: checked before `prices`, and they win whatever their specificity.
+    pub overrides: Vec<PriceEntry>,
 }
 
 /// Which charges an entry prices: each present field must equal the charge's.
@@ -196,15 +198,25 @@ impl PriceBook {
         serde_json::to_string_pretty(&wire).unwrap_or_default()
     }
 
-    /// The most specific matching entry (earlier wins a tie), with its index.
+    /// The entry pricing a charge: a what-if override if one matches, else the most specific
+    /// matching entry (earlier wins a tie). The index counts overrides first, then `prices`.
     pub fn entry_for(&self, c: &Charge) -> Option<(usize, &PriceEntry)> {
+        if let Some(hit) = self.overrides.iter().enumerate().find(|(_, e)| e.selector.matches(c)) {
+            return Some(hit);
+        }
+        let offset = self.overrides.len();
         let mut best: Option<(usize, &PriceEntry)> = None;
         for (i, e) in self.prices.iter().enumerate() {
             if e.selector.matches(c) && best.is_none_or(|(_, b)| e.selector.specificity() > b.selector.specificity()) {
-                best = Some((i, e));
+                best = Some((i + offset, e));
             }
         }
         best
+    }
+
+    /// The entry at an index given by [`PriceBook::entry_for`].
+    pub fn entry(&self, index: usize) -> Option<&PriceEntry> {
+        self.overrides.get(index).or_else(|| self.prices.get(index.checked_sub(self.overrides.len())?))
     }
 
     /// The rate of `from` into the book currency (1 for the same currency).
@@ -277,7 +289,15 @@ impl BookWire {
         let minimum_monthly = non_negative("minimum_monthly", self.minimum_monthly)?;
         let tax_percent = non_negative("tax_percent", self.tax_percent)?;
         let prices = self.prices.into_iter().enumerate().map(|(i, e)| e.validate(i)).collect::<Result<Vec<_>>>()?;
-        Ok(PriceBook { currency: self.currency.map(|c| c.trim().to_string()), fx, prices, discount_percent, minimum_monthly, tax_percent })
+        Ok(PriceBook {
+            currency: self.currency.map(|c| c.trim().to_string()),
+            fx,
+            prices,
+            discount_percent,
+            minimum_monthly,
+            tax_percent,
+            overrides: Vec::new(),
+        })
     }
 }
 

@@ -49,6 +49,8 @@ pub struct Piece {
     pub month: Month,
     /// Cost in the display currency; `None` when unpriced.
     pub cost: Option<Decimal>,
+    /// The part of the charge's quantity in this month.
+    pub quantity: Decimal,
     /// How to divide the cost over days.
     pub placement: Placement,
 }
@@ -207,39 +209,40 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 ));
             }
             let charge = Some((ui as u32, ci as u32));
-            let base = Piece { charge, category: c.category, month: Month::of(ctx.as_of), cost: None, placement };
+            let base = Piece { charge, category: c.category, month: Month::of(ctx.as_of), cost: None, quantity: c.quantity, placement };
+            let quantities = split_by_weights(c.quantity, &months);
             if c.excluded {
                 excluded_count += 1;
                 match c.reported_cost.map(|r| conv.convert(r, c.currency)) {
                     Some(Ok(r)) => excluded_reported = add(excluded_reported, r, "excluded reported cost")?,
                     Some(Err(_)) | None => {}
                 }
-                for (m, _) in months {
-                    pieces.push(Piece { month: m, cost: Some(Decimal::ZERO), ..base });
+                for (m, q) in quantities {
+                    pieces.push(Piece { month: m, cost: Some(Decimal::ZERO), quantity: q, ..base });
                 }
                 continue;
             }
             let entry = if c.category == Category::Usage { book.and_then(|b| b.entry_for(c)) } else { None };
             if let Some((ei, _)) = entry {
                 let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
-                for (m, share) in split_by_weights(c.quantity, &months) {
+                for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;
                     bucket.1.push((pieces.len(), share));
-                    pieces.push(Piece { month: m, ..base });
+                    pieces.push(Piece { month: m, quantity: share, ..base });
                 }
             } else if let Some(reported) = c.reported_cost {
                 let cost = conv.convert(reported, c.currency)?;
                 exact_total = add(exact_total, cost, "total")?;
-                for (m, part) in split_by_weights(cost, &months) {
-                    pieces.push(Piece { month: m, cost: Some(part), ..base });
+                for ((m, part), (_, q)) in split_by_weights(cost, &months).into_iter().zip(quantities) {
+                    pieces.push(Piece { month: m, cost: Some(part), quantity: q, ..base });
                 }
             } else {
                 let group = unpriced.entry((c.source, c.resource_type.to_string(), c.unit.to_string())).or_default();
                 group.0 = add(group.0, c.quantity, "unpriced quantity")?;
                 group.1 += 1;
-                for (m, _) in months {
-                    pieces.push(Piece { month: m, ..base });
+                for (m, q) in quantities {
+                    pieces.push(Piece { month: m, quantity: q, ..base });
                 }
             }
         }
@@ -248,7 +251,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     // Tiered models see the month's summed quantity; the month's cost goes back by quantity.
     if let Some(book) = book {
         for ((ei, month, cur), (quantity, members)) in buckets {
-            let entry = &book.prices[ei];
+            let Some(entry) = book.entry(ei) else { continue };
             let mut cost = price_quantity(&entry.model, quantity)?;
             if let Some(fee) = entry.flat_fee {
                 cost = add(cost, fee, "flat fee")?;
@@ -310,7 +313,7 @@ fn add_derived_lines(book: &PriceBook, pieces: &mut Vec<Piece>) -> Result<Decima
     for (month, subtotal) in subtotals {
         for (category, amount) in derived_lines(book, subtotal)? {
             sum = add(sum, amount, "monthly lines")?;
-            pieces.push(Piece { charge: None, category, month, cost: Some(amount), placement: Placement::Derived });
+            pieces.push(Piece { charge: None, category, month, cost: Some(amount), quantity: Decimal::ONE, placement: Placement::Derived });
         }
     }
     Ok(sum)

@@ -1,0 +1,420 @@
+//! What-if estimates: a scenario adjusts the loaded usage and the price book, and the result is
+//! compared with the base, in total and per group (issue "What-if"; format in docs/SCENARIOS.md).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{groups, Dimension};
+use crate::error::{Error, Result};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::money::{minor_unit, round_to};
+use crate::num::Amount;
+use crate::pricing::book::{Model, PriceEntry, Selector};
+use crate::pricing::{price, Context, PriceBook};
+use crate::summary::{summarize, Summary};
+use crate::time::Month;
+
+/// Hours billed for one autoscaled node run (SPEC 1.1): under 15 minutes is free; from 15 minutes
+/// on, every started hour counts (10 min = 0 h, 15 min = 1 h, 70 min = 2 h).
+pub fn billable_hours(minutes: u64) -> u64 {
+    if minutes < 15 {
+        0
+    } else {
+        minutes.div_ceil(60)
+    }
+}
+
+/// Which charges an adjustment applies to: each present field must equal the charge's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    /// Provider id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Resource type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Resource id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Category (`usage`, `subscription`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+impl Match {
+    fn matches(&self, c: &Charge) -> bool {
+        self.source.as_deref().is_none_or(|s| s == c.source.id())
+            && self.resource_type.as_deref().is_none_or(|t| t == &*c.resource_type)
+            && self.unit.as_deref().is_none_or(|u| u == &*c.unit)
+            && self.resource.as_deref().is_none_or(|r| c.resource_id.as_deref() == Some(r))
+            && self.category.as_deref().is_none_or(|k| k == c.category.id())
+    }
+
+    fn selector(&self, path: &str) -> Result<Selector> {
+        let source = match self.source.as_deref() {
+            None => None,
+            Some(s) => Some(Source::from_id(s).ok_or_else(|| Error::invalid(format!("{path}.source"), format!("unknown source \"{s}\"")))?),
+        };
+        Ok(Selector { source, resource_type: self.resource_type.clone(), unit: self.unit.clone(), resource_name: None })
+    }
+}
+
+/// A charge the scenario adds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCharge {
+    /// Provider id (decides the currency).
+    pub source: String,
+    /// `usage` (priced by the book) or `subscription` (a flat monthly fee in `amount`).
+    #[serde(default = "usage_category")]
+    pub category: String,
+    /// Resource type.
+    pub resource_type: String,
+    /// Unit (`hour`).
+    #[serde(default = "hour")]
+    pub unit: String,
+    /// Resource name or id, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Quantity (usage), if not given as runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<AmountText>,
+    /// Run times in minutes of `nodes` nodes: billed per started hour, runs under 15 minutes free.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub run_minutes: Vec<u64>,
+    /// How many nodes ran those runs (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<u64>,
+    /// The fee, for a subscription (or a usage charge's known cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<AmountText>,
+}
+
+fn usage_category() -> String {
+    "usage".into()
+}
+
+fn hour() -> String {
+    "hour".into()
+}
+
+/// An exact amount in a scenario, written back as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountText(pub Decimal);
+
+impl<'de> Deserialize<'de> for AmountText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Amount::deserialize(d).map(|a| AmountText(a.0))
+    }
+}
+
+impl Serialize for AmountText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// One change to the base.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Adjustment {
+    /// Multiply matched quantities (and reported costs) by `factor`.
+    Scale {
+        /// Which charges.
+        #[serde(rename = "match")]
+        matching: Match,
+        /// The factor (1.5 = 50% more).
+        factor: AmountText,
+    },
+    /// Price matched usage at `unit_price` per unit (wins over the price book).
+    SetPrice {
+        /// Which charges.
+        #[serde(rename = "match")]
+        matching: Match,
+        /// New price per unit, in the book's currency.
+        unit_price: AmountText,
+    },
+    /// Remove matched charges.
+    Remove {
+        /// Which charges.
+        #[serde(rename = "match")]
+        matching: Match,
+    },
+    /// Add a charge.
+    Add {
+        /// The charge.
+        charge: NewCharge,
+    },
+}
+
+/// A what-if scenario.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A name for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Applied in order.
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
+    /// Replaces the base price book entirely (SPEC 3 format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_book: Option<serde_json::Value>,
+    /// Overrides the book's monthly discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_percent: Option<AmountText>,
+    /// Overrides the book's minimum monthly commitment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_monthly: Option<AmountText>,
+    /// Overrides the book's tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_percent: Option<AmountText>,
+}
+
+impl Scenario {
+    /// Parses a scenario.
+    ///
+    /// # Errors
+    /// Not JSON, or a field of the wrong shape, with its path.
+    pub fn parse(bytes: &[u8]) -> Result<Scenario> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut track = serde_path_to_error::Track::new();
+        match Scenario::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+            Ok(s) => {
+                de.end().map_err(|e| Error::from_json("", &e))?;
+                Ok(s)
+            }
+            Err(e) => Err(Error::from_json(&track.path().to_string(), &e)),
+        }
+    }
+
+    /// The scenario as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The adjusted usage and book of a scenario.
+pub struct Applied {
+    /// One usage per base body (adjusted), plus one for added charges if any.
+    pub usages: Vec<Usage>,
+    /// The scenario's price book.
+    pub book: Option<PriceBook>,
+}
+
+fn new_charge(c: &NewCharge, i: usize, interner: &mut Interner) -> Result<Charge> {
+    let path = format!("adjustments[{i}].charge");
+    let source = Source::from_id(&c.source).ok_or_else(|| Error::invalid(format!("{path}.source"), format!("unknown source \"{}\"", c.source)))?;
+    let month = Month::parse(&c.month).ok_or_else(|| Error::invalid(format!("{path}.month"), format!("expected YYYY-MM, found \"{}\"", c.month)))?;
+    let category = match c.category.as_str() {
+        "usage" => Category::Usage,
+        "subscription" => Category::Subscription,
+        other => return Err(Error::invalid(format!("{path}.category"), format!("expected usage or subscription, found \"{other}\""))),
+    };
+    let nodes = Decimal::from(c.nodes.unwrap_or(1));
+    let quantity = match (&c.quantity, c.run_minutes.is_empty()) {
+        (Some(q), true) => q.0,
+        (None, false) => {
+            let hours: u64 = c.run_minutes.iter().map(|m| billable_hours(*m)).sum();
+            Decimal::from(hours).checked_mul(nodes).ok_or_else(|| Error::overflow(format!("{path}: hours x nodes")))?
+        }
+        (Some(_), false) => return Err(Error::invalid(&path, "give quantity or run_minutes, not both")),
+        (None, true) if category == Category::Subscription => Decimal::ONE,
+        (None, true) => return Err(Error::invalid(&path, "a usage charge needs quantity or run_minutes")),
+    };
+    if category == Category::Subscription && c.amount.is_none() {
+        return Err(Error::invalid(format!("{path}.amount"), "a subscription needs its monthly amount"));
+    }
+    let period = if category == Category::Subscription { Period::Month(month) } else { Period::Span { start: month.start(), end: month.end() } };
+    let resource = interner.opt(c.resource.as_deref());
+    Ok(Charge {
+        source,
+        category,
+        resource_id: resource.clone(),
+        resource_name: resource,
+        resource_type: interner.key(&c.resource_type),
+        dimensions: Dimensions::default(),
+        period,
+        quantity,
+        unit: interner.key(&c.unit),
+        unit_price: None,
+        reported_cost: c.amount.map(|a| a.0),
+        currency: source.currency(),
+        excluded: false,
+        executions: None,
+    })
+}
+
+/// Applies a scenario to base usage and book.
+///
+/// # Errors
+/// An invalid adjustment or price book, or an overflow.
+pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> Result<Applied> {
+    let mut book = match &scenario.price_book {
+        Some(v) => Some(PriceBook::parse(v.to_string().as_bytes()).map_err(|e| Error::invalid("price_book", e.to_string()))?),
+        None => book.cloned(),
+    };
+    let mut usages: Vec<Usage> = base.iter().map(|u| (*u).clone()).collect();
+    let mut added: Vec<Charge> = Vec::new();
+    let mut overrides: Vec<PriceEntry> = Vec::new();
+    let mut interner = Interner::default();
+    for (i, adj) in scenario.adjustments.iter().enumerate() {
+        match adj {
+            Adjustment::Scale { matching, factor } => {
+                for c in usages.iter_mut().flat_map(|u| u.charges.iter_mut()).chain(added.iter_mut()).filter(|c| matching.matches(c)) {
+                    let what = || Error::overflow(format!("adjustments[{i}]: scaling by {}", factor.0));
+                    c.quantity = c.quantity.checked_mul(factor.0).ok_or_else(what)?;
+                    c.reported_cost = c.reported_cost.map(|r| r.checked_mul(factor.0).ok_or_else(what)).transpose()?;
+                }
+            }
+            Adjustment::Remove { matching } => {
+                for u in &mut usages {
+                    u.charges.retain(|c| !matching.matches(c));
+                }
+                added.retain(|c| !matching.matches(c));
+            }
+            Adjustment::SetPrice { matching, unit_price } => {
+                if unit_price.0 < Decimal::ZERO {
+                    return Err(Error::invalid(format!("adjustments[{i}].unit_price"), "must not be negative"));
+                }
+                overrides.insert(
+                    0,
+                    PriceEntry { selector: matching.selector(&format!("adjustments[{i}].match"))?, model: Model::PerUnit { unit_price: unit_price.0 }, flat_fee: None },
+                );
+            }
+            Adjustment::Add { charge } => added.push(new_charge(charge, i, &mut interner)?),
+        }
+    }
+    let needs_book = !overrides.is_empty() || scenario.discount_percent.is_some() || scenario.minimum_monthly.is_some() || scenario.tax_percent.is_some();
+    if needs_book {
+        let b = book.get_or_insert_with(PriceBook::default);
+        b.overrides = overrides;
+        if let Some(v) = scenario.discount_percent {
+            b.discount_percent = v.0;
+        }
+        if let Some(v) = scenario.minimum_monthly {
+            b.minimum_monthly = v.0;
+        }
+        if let Some(v) = scenario.tax_percent {
+            b.tax_percent = v.0;
+        }
+    }
+    // Reported totals no longer describe adjusted usage: keep them only when nothing changed.
+    if !scenario.adjustments.is_empty() {
+        for u in &mut usages {
+            u.reported_total = None;
+        }
+    }
+    let mut by_source: BTreeMap<Source, Vec<Charge>> = BTreeMap::new();
+    for c in added {
+        by_source.entry(c.source).or_default().push(c);
+    }
+    for (source, charges) in by_source {
+        usages.push(Usage { source, currency: source.currency(), charges, reported_total: None, credits: None, coverage: None, warnings: Vec::new() });
+    }
+    Ok(Applied { usages, book })
+}
+
+/// One group in a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delta {
+    /// The group.
+    pub key: String,
+    /// Base amount, rounded.
+    pub base: String,
+    /// Scenario amount, rounded.
+    pub scenario: String,
+    /// scenario - base.
+    pub difference: String,
+}
+
+/// Base and scenario side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// Display currency.
+    pub currency: String,
+    /// Scenario name.
+    pub name: Option<String>,
+    /// Base total.
+    pub base: String,
+    /// Scenario total.
+    pub scenario: String,
+    /// scenario - base.
+    pub difference: String,
+    /// Per month.
+    pub by_month: Vec<Delta>,
+    /// Per resource type.
+    pub by_resource_type: Vec<Delta>,
+    /// Per category.
+    pub by_category: Vec<Delta>,
+    /// Scenario usage left unpriced (not in its total).
+    pub unpriced_count: u64,
+}
+
+fn deltas(base: &[crate::aggregate::Group], scen: &[crate::aggregate::Group], dp: u32) -> Vec<Delta> {
+    let mut keys: Vec<&str> = base.iter().chain(scen).map(|g| g.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let find = |l: &[crate::aggregate::Group], k: &str| l.iter().find(|g| g.key == k).map_or(Decimal::ZERO, |g| g.total);
+    keys.into_iter()
+        .map(|k| {
+            let (b, s) = (find(base, k), find(scen, k));
+            Delta { key: k.to_string(), base: round_to(b, dp).to_string(), scenario: round_to(s, dp).to_string(), difference: round_to(s - b, dp).to_string() }
+        })
+        .collect()
+}
+
+/// Runs a scenario and compares it with the base.
+///
+/// # Errors
+/// An invalid scenario, pricing errors, overflow.
+pub fn estimate(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>, ctx: Context) -> Result<(Summary, Summary, Comparison)> {
+    let base_priced = price(base, book, ctx)?;
+    let base_summary = summarize(&base_priced)?;
+    let applied = apply(scenario, base, book)?;
+    let refs: Vec<&Usage> = applied.usages.iter().collect();
+    let scen_priced = price(&refs, applied.book.as_ref(), ctx)?;
+    let scen_summary = summarize(&scen_priced)?;
+    if scen_summary.currency != base_summary.currency {
+        return Err(Error::invalid("price_book.currency", format!("the scenario is in {} but the base in {}", scen_summary.currency, base_summary.currency)));
+    }
+    let dp = minor_unit(&base_summary.currency);
+    let month = |p| groups(p, Dimension::Month);
+    let comparison = Comparison {
+        currency: base_summary.currency.clone(),
+        name: scenario.name.clone(),
+        base: base_summary.total.to_string(),
+        scenario: scen_summary.total.to_string(),
+        difference: round_to(scen_summary.total - base_summary.total, dp).to_string(),
+        by_month: deltas(&month(&base_priced)?, &month(&scen_priced)?, dp),
+        by_resource_type: deltas(&base_summary.by_resource_type, &scen_summary.by_resource_type, dp),
+        by_category: deltas(&base_summary.by_category, &scen_summary.by_category, dp),
+        unpriced_count: scen_summary.unpriced.iter().map(|u| u.count).sum(),
+    };
+    Ok((base_summary, scen_summary, comparison))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::billable_hours;
+
+    #[test]
+    fn runs_under_fifteen_minutes_are_free_and_started_hours_count_from_fifteen() {
+        assert_eq!(billable_hours(0), 0);
+        assert_eq!(billable_hours(10), 0);
+        assert_eq!(billable_hours(14), 0);
+        assert_eq!(billable_hours(15), 1);
+        assert_eq!(billable_hours(60), 1);
+        assert_eq!(billable_hours(61), 2);
+        assert_eq!(billable_hours(70), 2);
+        assert_eq!(billable_hours(u64::MAX), u64::MAX.div_ceil(60));
+    }
+}

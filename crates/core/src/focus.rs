@@ -1,0 +1,103 @@
+//! Export to FOCUS (FinOps Open Cost and Usage Specification) CSV, SPEC section 2: one row per
+//! charge and month, FOCUS 1.3 column names plus ProviderName and PublisherName for 1.2 readers.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+
+use crate::aggregate::csv_cell;
+use crate::model::{Category, Source};
+use crate::pricing::{Piece, Placement, Priced};
+
+/// The columns, in order.
+pub const FOCUS_COLUMNS: [&str; 19] = [
+    "BilledCost",
+    "BillingCurrency",
+    "EffectiveCost",
+    "ListUnitPrice",
+    "PricingCurrency",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ChargeCategory",
+    "ChargeFrequency",
+    "ChargeDescription",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "ServiceProviderName",
+    "ProviderName",
+    "PublisherName",
+    "x_TallySource",
+];
+
+fn focus_category(c: Category) -> &'static str {
+    match c {
+        Category::Usage => "Usage",
+        Category::Subscription => "Purchase",
+        Category::Tax => "Tax",
+        Category::Discount => "Credit",
+        Category::Commitment => "Adjustment",
+    }
+}
+
+fn frequency(c: Category) -> &'static str {
+    match c {
+        Category::Usage => "Usage-Based",
+        _ => "Recurring",
+    }
+}
+
+fn instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn period(piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {
+    let (ms, me) = (piece.month.start(), piece.month.end());
+    match piece.placement {
+        // An hourly record covers its hour.
+        Placement::At(t) => (t, t + Duration::hours(1)),
+        Placement::Span(s, e) => (s.max(ms), e.min(me)),
+        Placement::MonthSpread | Placement::Derived => (ms, me),
+    }
+}
+
+/// The priced charges as FOCUS CSV. Unpriced usage has no cost and is left out (it is listed in
+/// the summary's `unpriced`); costs are exact, not rounded, so rows add up to the exact total.
+pub fn focus_csv(priced: &Priced<'_>) -> String {
+    let mut out = FOCUS_COLUMNS.join(",");
+    out.push('\n');
+    for piece in &priced.pieces {
+        let Some(cost) = piece.cost else { continue };
+        let charge = priced.charge(piece);
+        let (start, end) = period(piece);
+        let source = charge.map(|c| c.source);
+        let provider = source.map_or("", Source::display_name);
+        let pricing_currency = charge.map_or(priced.currency.as_str(), |c| c.currency);
+        let row = [
+            cost.normalize().to_string(),
+            priced.currency.clone(),
+            cost.normalize().to_string(),
+            charge.and_then(|c| c.unit_price).map(|p| p.normalize().to_string()).unwrap_or_default(),
+            pricing_currency.to_string(),
+            charge.map(|_| piece.quantity.normalize().to_string()).unwrap_or_default(),
+            charge.map(|c| c.unit.to_string()).unwrap_or_default(),
+            focus_category(piece.category).to_string(),
+            frequency(piece.category).to_string(),
+            charge.map_or_else(|| format!("Monthly {}", piece.category.id()), |c| format!("{} {}", c.resource_type, c.category.id())),
+            instant(start),
+            instant(end),
+            charge.and_then(|c| c.resource_id.as_deref().map(str::to_string)).unwrap_or_default(),
+            charge.and_then(|c| c.resource_name.as_deref().map(str::to_string)).unwrap_or_default(),
+            charge.map(|c| c.resource_type.to_string()).unwrap_or_else(|| piece.category.id().to_string()),
+            provider.to_string(),
+            provider.to_string(),
+            provider.to_string(),
+            source.map(|s| s.id().to_string()).unwrap_or_default(),
+        ];
+        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
