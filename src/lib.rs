@@ -2,7 +2,9 @@
 
 pub mod app;
 pub mod components;
+pub mod credentials;
 pub mod format;
+pub mod fetcher;
 pub mod loader;
 pub mod pages;
 pub mod state;

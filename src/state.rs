@@ -64,6 +64,43 @@ pub struct Notice {
     pub text: String,
 }
 
+/// What the user typed into the Data view's forms, kept while they switch views so nothing is lost.
+/// The credential lives here, in memory only (see `credentials` for the opt-in storage).
+#[derive(Clone, Copy)]
+pub struct Drafts {
+    /// Provider chosen in the connect form.
+    pub source: RwSignal<tally_core::Source>,
+    /// API base URL.
+    pub base: RwSignal<String>,
+    /// Organization id.
+    pub org: RwSignal<String>,
+    /// The credential, in memory.
+    pub credential: RwSignal<String>,
+    /// "Remember on this device".
+    pub remember: RwSignal<bool>,
+    /// Period start (date or month).
+    pub from: RwSignal<String>,
+    /// Period end.
+    pub to: RwSignal<String>,
+    /// Pasted JSON.
+    pub paste: RwSignal<String>,
+}
+
+impl Drafts {
+    fn new() -> Self {
+        Drafts {
+            source: RwSignal::new(tally_core::Source::Aether),
+            base: RwSignal::new(String::new()),
+            org: RwSignal::new(String::new()),
+            credential: RwSignal::new(String::new()),
+            remember: RwSignal::new(false),
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+            paste: RwSignal::new(String::new()),
+        }
+    }
+}
+
 /// The shared state, provided as context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -81,6 +118,8 @@ pub struct AppState {
     pub as_of: RwSignal<chrono::DateTime<chrono::Utc>>,
     /// Next dataset id.
     pub next_id: RwSignal<u32>,
+    /// Form drafts of the Data view.
+    pub drafts: Drafts,
 }
 
 impl AppState {
@@ -94,6 +133,7 @@ impl AppState {
             busy: RwSignal::new(None),
             as_of: RwSignal::new(as_of),
             next_id: RwSignal::new(1),
+            drafts: Drafts::new(),
         }
     }
 

@@ -2,10 +2,12 @@
 
 mod app_header;
 mod bar_chart;
+mod connect_form;
 mod notice_banner;
 mod source_picker;
 
 pub use app_header::AppHeader;
 pub use bar_chart::{BarChart, ChartSeries};
+pub use connect_form::ConnectForm;
 pub use notice_banner::NoticeBanner;
 pub use source_picker::SourcePicker;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::components::ConnectForm;
 use crate::loader::{load_book, load_bytes, load_sample, read_file, SAMPLES};
 use crate::state::{AppState, View};
 
@@ -8,7 +9,7 @@ use crate::state::{AppState, View};
 #[component]
 pub fn DataPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let paste = RwSignal::new(String::new());
+    let paste = state.drafts.paste;
     let dragging = RwSignal::new(false);
 
     let load_files = move |files: Option<web_sys::FileList>, as_book: bool| {
@@ -66,6 +67,10 @@ pub fn DataPage() -> impl IntoView {
         <section class="page" aria-labelledby="data-title">
             <h1 id="data-title">"Data"</h1>
             <div class="panel">
+                <h2>"Fetch from a provider"</h2>
+                <ConnectForm/>
+            </div>
+            <div class="panel">
                 <h2>"Bundled samples"</h2>
                 <div class="button-row">
                     {SAMPLES.iter().map(|s| {
@@ -103,10 +108,6 @@ pub fn DataPage() -> impl IntoView {
                     <button class="primary" data-testid="paste-load" on:click=on_paste_load>"Add pasted JSON"</button>
                     <button on:click=move |_| paste.set(String::new())>"Clear"</button>
                 </div>
-            </div>
-            <div class="panel">
-                <h2>"Fetch from a provider"</h2>
-                <p class="muted" data-testid="fetch-not-built">"Not built yet: fetching live usage from a provider's API comes next. Download the JSON from your provider and load it above."</p>
             </div>
         </section>
     }

@@ -22,7 +22,14 @@ export function fixtureText(source: string, name = 'usage.json') {
 export const test = base.extend<{ tally: TallyPage; consoleErrors: string[] }>({
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // Chromium logs every failed request itself; failures a test provokes on purpose (the mock's
+      // error answers, a closed port) are not the app's errors. The app's own origin still counts.
+      const url = m.location().url ?? '';
+      if (m.text().startsWith('Failed to load resource') && !url.startsWith('http://127.0.0.1:4173')) return;
+      errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
     await use(errors);
     expect(errors, 'console errors').toEqual([]);

@@ -16,7 +16,9 @@ export default defineConfig({
         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
+  // The built app, and the mock provider APIs (built by scripts/test).
   webServer: [
     { command: 'node serve-dist.mjs ../../dist 4173', url: 'http://127.0.0.1:4173/index.html', reuseExistingServer: !process.env.CI },
+    { command: '../../target/release/tally-mock-api --port 8081', url: 'http://127.0.0.1:8081/health', reuseExistingServer: !process.env.CI },
   ],
 });

@@ -21,6 +21,7 @@ mod aggregate;
 mod allocate;
 pub mod chart;
 pub mod generate;
+mod connect;
 mod error;
 mod estimate;
 mod focus;
@@ -35,6 +36,7 @@ mod time;
 
 pub use aggregate::{breakdown, csv_cell, Breakdown, DimValue, Dimension, Group, Row};
 pub use allocate::allocate;
+pub use connect::{default_base_url, http_error, is_retryable, merge, read_fetched, retry_delay_ms, FetchPlan, PlannedRequest};
 pub use error::{Error, ErrorKind, Result};
 pub use estimate::{apply, billable_hours, estimate, Adjustment, AmountText, Applied, Comparison, Delta, Match, NewCharge, Scenario};
 pub use focus::{focus_csv, FOCUS_COLUMNS};

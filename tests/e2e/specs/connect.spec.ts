@@ -1,0 +1,150 @@
+import { test, expect, artifacts } from '../fixtures';
+import type { Page, Request } from '@playwright/test';
+
+const MOCK = 'http://127.0.0.1:8081';
+const ORG = '6513270e-269e-4d37-b2a7-4de452e6b438';
+
+async function connect(page: Page, opts: { provider: string; token: string; org?: string; from?: string; to?: string; base?: string }) {
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('connect-provider').selectOption(opts.provider);
+  await page.getByTestId('connect-base').fill(opts.base ?? `${MOCK}/${opts.provider}`);
+  if (opts.provider !== 'hyperstack') await page.getByTestId('connect-org').fill(opts.org ?? ORG);
+  if (opts.from) await page.getByTestId('connect-from').fill(opts.from);
+  if (opts.to) await page.getByTestId('connect-to').fill(opts.to);
+  await page.getByTestId('connect-credential').fill(opts.token);
+  await page.getByTestId('connect-submit').click();
+}
+
+/** Every request to the mock, for checking headers and URLs. */
+function record(page: Page) {
+  const seen: Request[] = [];
+  page.on('request', (r) => { if (r.url().startsWith(MOCK) && r.method() === 'GET') seen.push(r); });
+  return seen;
+}
+
+const headers: Record<string, [string, string]> = {
+  aether: ['authorization', 'Bearer secret-aether'],
+  hyperstack: ['api_key', 'secret-hyperstack'],
+  elastic: ['authorization', 'ApiKey secret-elastic'],
+  cu: ['authorization', 'Bearer secret-cu'],
+};
+
+for (const provider of Object.keys(headers)) {
+  test(`fetching ${provider} from the mock sends its own credential header and shows the result`, async ({ tally, page }) => {
+    await tally.open();
+    const seen = record(page);
+    const token = headers[provider][1].replace(/^(Bearer|ApiKey) /, '');
+    await connect(page, { provider, token });
+    await expect(page.getByTestId('info')).toContainText('Fetched');
+    await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const r of seen) {
+      const [name, value] = headers[provider];
+      expect((await r.allHeaders())[name]).toBe(value);
+      expect(r.url()).not.toContain(token);
+    }
+    // Two sources in different currencies cannot be added without a rate: the message says so.
+    if (provider !== 'aether') await expect(page.getByTestId('summary-error')).toContainText('without an exchange rate');
+    await tally.screenshot(`connect-${provider}`, artifacts);
+  });
+}
+
+test('a multi-month Elastic period is fetched one calendar month per request', async ({ tally, page }) => {
+  await tally.open();
+  await tally.pickSample('elastic');
+  const seen = record(page);
+  await connect(page, { provider: 'elastic', token: 'k', from: '2026-08-15', to: '2026-10-10' });
+  await expect(page.getByTestId('info')).toContainText('Fetched Elastic Cloud 2026-08 to 2026-10');
+  expect(seen.map((r) => new URL(r.url()).searchParams.get('from'))).toEqual([
+    '2026-08-15T00:00:00Z', '2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z',
+  ]);
+  await tally.goTo('breakdown');
+  // The sample's November plus the fetched August, September and October.
+  await expect(page.getByTestId('chart-column')).toHaveCount(4);
+  await tally.screenshot('connect-elastic-months', artifacts);
+});
+
+const failures: [string, string, string, string][] = [
+  ['aether', 'fail-401', 'refused the credentials (HTTP 401)', 'unauthenticated'],
+  ['elastic', 'fail-403', 'denied access (HTTP 403)', 'organization.invalid_access'],
+  ['cu', 'fail-404', 'does not know this organization', 'CU usage API error 404'],
+  ['elastic', 'fail-400', 'rejected the request (HTTP 400)', 'costs.invalid_date_range'],
+  ['hyperstack', 'fail-500', 'server error (HTTP 500) and still did after retrying', '(empty body)'],
+  ['aether', 'not-json', 'not valid JSON', 'Aether (month to date)'],
+];
+
+for (const [provider, token, message, detail] of failures) {
+  test(`${provider} ${token} is shown as a specific message and the loaded data stays`, async ({ tally, page }) => {
+    await tally.open();
+    const before = await tally.total.getAttribute('data-value');
+    await connect(page, { provider, token });
+    await expect(tally.error).toContainText(message, { timeout: 20_000 });
+    await expect(tally.error).toContainText(detail);
+    await expect(tally.error).not.toContainText(token === 'not-json' ? 'secret' : token);
+    await tally.goTo('summary');
+    await expect(tally.total).toHaveAttribute('data-value', before!);
+    await tally.screenshot(`connect-error-${provider}-${token}`, artifacts);
+  });
+}
+
+test('an unknown organization is a 404 in the provider\'s words', async ({ tally, page }) => {
+  await tally.open();
+  await connect(page, { provider: 'aether', token: 't', org: '00000000-0000-0000-0000-000000000000' });
+  await expect(tally.error).toContainText('HTTP 404');
+  await expect(tally.error).toContainText('Organization not found.');
+});
+
+test('429 is retried honouring Retry-After, then succeeds', async ({ tally, page }) => {
+  await tally.open();
+  const seen = record(page);
+  await connect(page, { provider: 'hyperstack', token: 'flaky-429' });
+  await expect(page.getByTestId('busy')).toContainText('HTTP 429, retrying in 1.0 s');
+  await expect(page.getByTestId('info')).toContainText('Fetched Hyperstack');
+  expect(seen.length).toBe(2);
+});
+
+test('a network failure names the host and the likely causes', async ({ tally, page }) => {
+  await tally.open();
+  await connect(page, { provider: 'cu', token: 't', base: 'http://127.0.0.1:59999/cu' });
+  await expect(tally.error).toContainText('could not reach 127.0.0.1:59999');
+  await expect(tally.error).toContainText('CORS');
+});
+
+test('a slow fetch shows progress and can be cancelled, keeping the last good data', async ({ tally, page }) => {
+  await tally.open();
+  await connect(page, { provider: 'aether', token: 'slow-10000' });
+  await expect(page.getByTestId('busy')).toContainText('Fetching Aether');
+  await expect(page.getByTestId('connect-submit')).toBeDisabled();
+  await tally.screenshot('connect-loading', artifacts);
+  await page.getByTestId('connect-cancel').click();
+  await expect(tally.error).toHaveText(/Fetch cancelled\./);
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+});
+
+test('form mistakes are shown at the form before anything is sent', async ({ tally, page }) => {
+  await tally.open();
+  const seen = record(page);
+  await connect(page, { provider: 'aether', token: 't', org: 'acme' });
+  await expect(page.getByTestId('connect-field-error')).toContainText('organization ID: Aether organization IDs are UUIDs');
+  await connect(page, { provider: 'elastic', token: 't', from: '2026-10-01', to: '2026-09-01' });
+  await expect(page.getByTestId('connect-field-error')).toContainText('period: the end is before the start');
+  expect(seen).toHaveLength(0);
+});
+
+test('the credential stays out of the URL, the DOM text and storage unless the user opts in', async ({ tally, page }) => {
+  await tally.open();
+  const token = 'super-secret-token-123';
+  await connect(page, { provider: 'aether', token });
+  await expect(page.getByTestId('info')).toContainText('Fetched');
+  expect(page.url()).not.toContain(token);
+  expect(await page.locator('body').innerText()).not.toContain(token);
+  expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(token);
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('connect-remember').check();
+  await page.getByTestId('connect-submit').click();
+  await expect(page.getByTestId('info')).toContainText('Fetched');
+  expect(await page.evaluate(() => localStorage.getItem('tally.credential.aether'))).toBe(token);
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('connect-remember').uncheck();
+  expect(await page.evaluate(() => localStorage.getItem('tally.credential.aether'))).toBeNull();
+});
