@@ -57,8 +57,8 @@ pub async fn load_sample(state: AppState, sample: Sample) {
     state.busy.set(None);
     match result {
         Ok((usage, book)) => {
-            state.book.set(book.map(|b| (format!("{} prices", sample.label), Arc::new(b))));
-            state.add(sample.label.to_string(), usage, true);
+            state.book.set(book.map(|b| (format!("{} sample prices", usage.source.display_name()), Arc::new(b))));
+            state.add("bundled sample".to_string(), usage, true);
             state.notice.set(None);
         }
         Err(e) => state.error(e),

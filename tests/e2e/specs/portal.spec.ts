@@ -1,0 +1,78 @@
+import { test, expect, expected, fixtureText, artifacts, repo } from '../fixtures';
+import { join } from 'node:path';
+
+test('a file dropped on the drop zone is added beside what is loaded', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('data');
+  const text = fixtureText('hyperstack');
+  const dt = await page.evaluateHandle((body) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([body], 'hyperstack-usage.json', { type: 'application/json' }));
+    return dt;
+  }, text);
+  await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: dt });
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  await expect(page.getByTestId('info')).toContainText('Loaded hyperstack-usage.json');
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+});
+
+test('files chosen with the picker are loaded, and a broken one names the file and field', async ({ tally, page }) => {
+  await tally.open();
+  await tally.pickSample('cu');
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles(join(repo, 'fixtures', 'cu', 'error-404.json'));
+  await expect(tally.error).toHaveText(/error-404\.json: CU usage API error 404: organization not found/);
+  await page.getByTestId('file-input').setInputFiles({ name: 'binary.json', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 159, 146, 150, 255]) });
+  await expect(tally.error).toContainText('binary.json: not valid JSON');
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', expected('cu').total);
+});
+
+test('a pasted body is added and the summary sums both sources', async ({ tally, page }) => {
+  await tally.open();
+  await tally.pickSample('hyperstack');
+  await tally.goTo('data');
+  // Two Hyperstack bodies (same currency) add up.
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  // 2 x 31897.6236694... = 63795.2473...: summed exactly, rounded once (not 2 x 31897.62).
+  await expect(tally.total).toHaveAttribute('data-value', '63795.25');
+});
+
+test('the app is usable from the keyboard', async ({ tally, page }) => {
+  await tally.open();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.skip')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('nav-summary')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('breakdown-table')).toBeVisible();
+});
+
+test('dark theme and a phone-width layout', async ({ tally, page }) => {
+  await tally.open();
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await tally.screenshot('summary-dark', artifacts);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await tally.goTo('breakdown');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
+  await tally.screenshot('breakdown-phone', artifacts);
+});
+
+test('sorting the breakdown table keeps every row and the total', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('breakdown');
+  const rows = page.getByTestId('breakdown-row');
+  const count = await rows.count();
+  await page.getByRole('button', { name: 'Amount' }).click();
+  const first = await rows.first().locator('td[data-value]').getAttribute('data-value');
+  const values = await rows.locator('td[data-value]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+  expect(values).toEqual([...values].sort((a, b) => b - a));
+  expect(Number(first)).toBe(Math.max(...values));
+  await expect(rows).toHaveCount(count);
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', expected('aether').total);
+});
