@@ -1,7 +1,7 @@
 //! Summaries and breakdowns: exact sums, one rounding, largest-remainder allocation at every level
 //! (SPEC sections 4, 5 and 7).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::allocate::allocate;
 use crate::error::{Error, Result};
+use crate::fxhash::FxHashMap;
 use crate::model::Key;
 use crate::money::{from_units, minor_unit, to_units_rounded};
 use crate::pricing::{Piece, Placement, Priced};
@@ -126,24 +127,39 @@ struct Slice {
     amount: Decimal,
 }
 
-fn dim_value(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Dimension, cache: &mut HashMap<String, Key>) -> DimValue {
-    let mut interned = |text: String| -> Key {
-        if let Some(k) = cache.get(&text) {
-            return k.clone();
-        }
-        let k: Key = Key::from(text.as_str());
-        cache.insert(text, k.clone());
-        k
-    };
+/// Shared keys for values that are not interned strings already (months, days, enums), so that
+/// grouping a million pieces allocates nothing per piece.
+#[derive(Default)]
+struct KeyCache {
+    months: FxHashMap<Month, Key>,
+    days: FxHashMap<NaiveDate, Key>,
+    names: FxHashMap<&'static str, Key>,
+}
+
+impl KeyCache {
+    fn month(&mut self, m: Month) -> Key {
+        self.months.entry(m).or_insert_with(|| Key::from(m.to_string().as_str())).clone()
+    }
+
+    fn day(&mut self, d: NaiveDate) -> Key {
+        self.days.entry(d).or_insert_with(|| Key::from(d.to_string().as_str())).clone()
+    }
+
+    fn name(&mut self, n: &'static str) -> Key {
+        self.names.entry(n).or_insert_with(|| Key::from(n)).clone()
+    }
+}
+
+fn dim_value(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Dimension, cache: &mut KeyCache) -> DimValue {
     let charge = priced.charge(piece);
     match dim {
-        Dimension::Month => Some(interned(piece.month.to_string())),
-        Dimension::Day => day.map(|d| interned(d.to_string())),
-        Dimension::Source => charge.map(|c| interned(c.source.id().to_string())),
-        Dimension::Category => Some(interned(piece.category.id().to_string())),
+        Dimension::Month => Some(cache.month(piece.month)),
+        Dimension::Day => day.map(|d| cache.day(d)),
+        Dimension::Source => charge.map(|c| cache.name(c.source.id())),
+        Dimension::Category => Some(cache.name(piece.category.id())),
         Dimension::ResourceType => match charge {
             Some(c) => Some(c.resource_type.clone()),
-            None => Some(interned(piece.category.id().to_string())),
+            None => Some(cache.name(piece.category.id())),
         },
         Dimension::Resource => charge.and_then(|c| c.resource_id.clone()),
         Dimension::ClusterId => charge.and_then(|c| c.dimensions.cluster_id.clone()),
@@ -226,23 +242,33 @@ pub struct Breakdown {
 
 /// Exact amounts per leaf (a tuple of dimension values).
 fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Decimal> {
-    let mut cache = HashMap::new();
-    let slices: Vec<Slice> = if by.contains(&Dimension::Day) {
-        day_slices(priced)
-    } else {
-        priced
-            .pieces
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.cost.map(|amount| Slice { piece: i, day: None, amount }))
-            .collect()
-    };
-    let mut out: HashMap<Vec<DimValue>, Decimal> = HashMap::new();
-    for s in slices {
-        let piece = &priced.pieces[s.piece];
-        let key: Vec<DimValue> = by.iter().map(|d| dim_value(priced, piece, s.day, *d, &mut cache)).collect();
+    let mut cache = KeyCache::default();
+    let mut add = |out: &mut FxHashMap<Vec<DimValue>, Decimal>, piece: usize, day: Option<NaiveDate>, amount: Decimal| {
+        let p = &priced.pieces[piece];
+        let key: Vec<DimValue> = by.iter().map(|d| dim_value(priced, p, day, *d, &mut cache)).collect();
         let v = out.entry(key).or_default();
-        *v = v.checked_add(s.amount).unwrap_or(*v);
+        *v = v.checked_add(amount).unwrap_or(*v);
+    };
+    let mut out: FxHashMap<Vec<DimValue>, Decimal> = FxHashMap::default();
+    if by.contains(&Dimension::Day) {
+        for s in day_slices(priced) {
+            add(&mut out, s.piece, s.day, s.amount);
+        }
+    } else if let [dim] = by {
+        // One dimension (the summary's groups): group by the key alone, without a Vec per piece.
+        let mut single: FxHashMap<DimValue, Decimal> = FxHashMap::default();
+        for p in &priced.pieces {
+            let Some(amount) = p.cost else { continue };
+            let v = single.entry(dim_value(priced, p, None, *dim, &mut cache)).or_default();
+            *v = v.checked_add(amount).unwrap_or(*v);
+        }
+        return single.into_iter().map(|(k, v)| (vec![k], v)).collect();
+    } else {
+        for (i, p) in priced.pieces.iter().enumerate() {
+            if let Some(amount) = p.cost {
+                add(&mut out, i, None, amount);
+            }
+        }
     }
     out.into_iter().collect()
 }

@@ -26,6 +26,7 @@ mod error;
 mod estimate;
 mod focus;
 mod forecast;
+mod fxhash;
 mod model;
 mod money;
 mod num;

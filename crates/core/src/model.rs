@@ -1,6 +1,5 @@
 //! The normalized model (SPEC section 2): every provider body becomes a [`Usage`] holding [`Charge`]s.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -210,16 +209,16 @@ pub struct Usage {
 /// Deduplicates repeated strings into shared [`Key`]s while a body is converted.
 #[derive(Default)]
 pub(crate) struct Interner {
-    seen: HashMap<Key, ()>,
+    seen: crate::fxhash::FxHashSet<Key>,
 }
 
 impl Interner {
     pub(crate) fn key(&mut self, text: &str) -> Key {
-        if let Some((k, ())) = self.seen.get_key_value(text) {
+        if let Some(k) = self.seen.get(text) {
             return Arc::clone(k);
         }
         let k: Key = Arc::from(text);
-        self.seen.insert(Arc::clone(&k), ());
+        self.seen.insert(Arc::clone(&k));
         k
     }
 

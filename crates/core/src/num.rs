@@ -1,18 +1,17 @@
 //! Exact numbers and timestamps out of JSON.
 //!
-//! serde_json's `arbitrary_precision` feature hands every number over as its decimal text, so
-//! `0.5025967747999994` becomes exactly that `Decimal`, never an `f64` on the way.
+//! Numbers are read from their raw JSON text (serde_json's `RawValue`, borrowed from the input), so
+//! `0.5025967747999994` becomes exactly that `Decimal`, never an `f64` on the way, and no string is
+//! allocated per number.
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-/// The key serde_json uses to pass a number's text through `deserialize_any` (arbitrary_precision).
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Parses decimal text such as `12.5`, `-0`, `1e-3` exactly. Returns a message on failure.
 ///
@@ -60,102 +59,44 @@ pub(crate) struct Num(pub Decimal);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Amount(pub Decimal);
 
-struct DecimalVisitor {
-    allow_string: bool,
+/// Reads a number from its raw JSON text, borrowed from the input: no allocation, no float.
+/// Falls back to the visitor for deserializers that are not serde_json's (tests, `Value`).
+fn from_raw<'de, D: Deserializer<'de>>(d: D, allow_string: bool) -> Result<Decimal, D::Error> {
+    let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+    decimal_from_raw(raw.get(), allow_string).map_err(de::Error::custom)
 }
 
-impl<'de> Visitor<'de> for DecimalVisitor {
-    type Value = Decimal;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(if self.allow_string { "a number or a numeric string" } else { "a number" })
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        // Only reachable without arbitrary_precision; go through the shortest text, not the binary value.
-        parse_decimal(&v.to_string()).map_err(E::custom)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        if self.allow_string {
-            parse_decimal(v).map_err(E::custom)
-        } else {
-            Err(E::custom(format!("expected a number, found \"{}\"", abbreviate(v))))
-        }
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Decimal, E> {
-        Err(E::custom(format!("expected {}, found {v}", self.what())))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Decimal, E> {
-        Err(E::custom(format!("expected {}, found null", self.what())))
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Decimal, A::Error> {
-        Err(de::Error::custom(format!("expected {}, found an array", self.what())))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
-        match map.next_key::<NumberKey>()? {
-            Some(NumberKey::Number) => {
-                let text: String = map.next_value()?;
-                parse_decimal(&text).map_err(de::Error::custom)
-            }
-            _ => Err(de::Error::custom(format!("expected {}, found an object", self.what()))),
-        }
-    }
-}
-
-impl DecimalVisitor {
-    fn what(&self) -> &'static str {
-        if self.allow_string {
-            "a number or a numeric string"
-        } else {
-            "a number"
-        }
-    }
-}
-
-/// The first key of a map: serde_json's private number token, or anything else.
-enum NumberKey {
-    Number,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for NumberKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = NumberKey;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberKey, E> {
-                Ok(if v == NUMBER_TOKEN { NumberKey::Number } else { NumberKey::Other })
+/// The decimal in a raw JSON value's text, or a message saying what was found instead.
+fn decimal_from_raw(text: &str, allow_string: bool) -> Result<Decimal, String> {
+    let what = if allow_string { "a number or a numeric string" } else { "a number" };
+    match text.as_bytes().first() {
+        Some(b'-' | b'0'..=b'9') => parse_decimal(text),
+        Some(b'"') => {
+            let inner: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            if allow_string {
+                parse_decimal(&inner)
+            } else {
+                Err(format!("expected a number, found \"{}\"", abbreviate(&inner)))
             }
         }
-        d.deserialize_identifier(KeyVisitor)
+        Some(b't') => Err(format!("expected {what}, found true")),
+        Some(b'f') => Err(format!("expected {what}, found false")),
+        Some(b'n') => Err(format!("expected {what}, found null")),
+        Some(b'[') => Err(format!("expected {what}, found an array")),
+        Some(b'{') => Err(format!("expected {what}, found an object")),
+        _ => Err(format!("expected {what}")),
     }
 }
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DecimalVisitor { allow_string: false }).map(Num)
+        from_raw(d, false).map(Num)
     }
 }
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DecimalVisitor { allow_string: true }).map(Amount)
+        from_raw(d, true).map(Amount)
     }
 }
 
@@ -169,6 +110,9 @@ pub(crate) struct Ts(pub DateTime<Utc>);
 /// # Errors
 /// Text in none of the accepted forms, or a date outside chrono's range.
 pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Some(t) = fast_utc(text.as_bytes()) {
+        return Ok(t);
+    }
     let t = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.with_timezone(&Utc));
@@ -184,6 +128,22 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         }
     }
     Err(format!("expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"{}\"", abbreviate(t)))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (or without the `Z`), the form every provider here sends, parsed without
+/// the general machinery: hundreds of thousands of records each carry one.
+fn fast_utc(b: &[u8]) -> Option<DateTime<Utc>> {
+    if !(b.len() == 20 && b[19] == b'Z' || b.len() == 19) {
+        return None;
+    }
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    Some(date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?.and_utc())
 }
 
 impl<'de> Deserialize<'de> for Ts {

@@ -168,7 +168,7 @@ fn malformed_input_gets_a_clear_error_with_the_field_path() {
         (r#"{"items": [{"resource_type": "x", "quantity": "abc", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: expected a number, found \"abc\""),
         (r#"{"items": [{"resource_type": "x", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0]: missing field `quantity`"),
         (r#"{"items": [{"resource_type": "x", "quantity": 1, "unit": "h", "recorded_at": "yesterday"}]}"#, "items[0].recorded_at: expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"yesterday\""),
-        (r#"{"items": [{"resource_type": "x", "quantity": 1e400, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: number out of range: 1e+400"),
+        (r#"{"items": [{"resource_type": "x", "quantity": 1e400, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: number out of range: 1e400"),
         (r#"{"items": [{"resource_type": 5, "quantity": 1, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].resource_type: expected a string, found 5"),
         (r#"{"items": {}}"#, "items: expected an array of usage items, found map"),
         (r#"{"status": true, "data": [{"resource_id": 1}]}"#, "data[0]: missing field `resource_type`"),

@@ -11,7 +11,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, Period, Source, Usage};
+use std::sync::Arc;
+
+use crate::fxhash::FxHashMap;
+use crate::model::{Category, Charge, Key, Period, Source, Usage};
 use crate::time::{months_of_span, ms, split_by_weights, Month};
 pub use book::PriceBook;
 use models::price_quantity;
@@ -146,19 +149,40 @@ impl Converter<'_> {
     }
 }
 
+/// How a charge divides over months: wholly in one (the common case, no allocation), or split by
+/// time over several.
+enum MonthSplit {
+    One(Month),
+    Many(Vec<(Month, Decimal)>),
+}
+
+impl MonthSplit {
+    /// `amount` divided over the months, in order.
+    fn shares(&self, amount: Decimal) -> Vec<(Month, Decimal)> {
+        match self {
+            MonthSplit::One(m) => vec![(*m, amount)],
+            MonthSplit::Many(weights) => split_by_weights(amount, weights),
+        }
+    }
+}
+
 /// Resolves a charge's period against `as_of` and the range, noting data problems.
-fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> (Placement, Vec<(Month, Decimal)>) {
+fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> (Placement, MonthSplit) {
     let span = |start: DateTime<Utc>, end: DateTime<Utc>| {
         if end <= start {
-            (Placement::At(start), vec![(Month::of(start), Decimal::ONE)])
+            return (Placement::At(start), MonthSplit::One(Month::of(start)));
+        }
+        let (first, last) = (Month::of(start), Month::of(end - chrono::Duration::milliseconds(1)));
+        if first == last {
+            (Placement::Span(start, end), MonthSplit::One(first))
         } else {
             let months = months_of_span(start, end).into_iter().map(|(m, w)| (m, ms(w))).collect();
-            (Placement::Span(start, end), months)
+            (Placement::Span(start, end), MonthSplit::Many(months))
         }
     };
     match period {
-        Period::At(t) => (Placement::At(t), vec![(Month::of(t), Decimal::ONE)]),
-        Period::Month(m) => (Placement::MonthSpread, vec![(m, Decimal::ONE)]),
+        Period::At(t) => (Placement::At(t), MonthSplit::One(Month::of(t))),
+        Period::Month(m) => (Placement::MonthSpread, MonthSplit::One(m)),
         Period::Span { start, end } => span(start, end),
         Period::RunningSince(start) => {
             if ctx.as_of < start {
@@ -189,12 +213,14 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let conv = Converter { book, target: currency.clone() };
     let mut pieces = Vec::with_capacity(usages.iter().map(|u| u.charges.len()).sum());
     let mut warnings: Vec<String> = usages.iter().flat_map(|u| u.warnings.iter().cloned()).collect();
-    let mut unpriced: BTreeMap<(Source, String, String), (Decimal, u64)> = BTreeMap::new();
+    let mut unpriced: BTreeMap<(Source, Key, Key), (Decimal, u64)> = BTreeMap::new();
+    // The entry that prices a (source, resource type, unit, name): interned keys, so by address.
+    let mut entry_cache: FxHashMap<(Source, usize, usize, usize), Option<usize>> = FxHashMap::default();
     let mut excluded_count = 0u64;
     let mut excluded_reported = Decimal::ZERO;
     let mut exact_total = Decimal::ZERO;
     // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
-    let mut buckets: BTreeMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = BTreeMap::new();
+    let mut buckets: FxHashMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = FxHashMap::default();
 
     for (ui, usage) in usages.iter().enumerate() {
         for (ci, c) in usage.charges.iter().enumerate() {
@@ -210,7 +236,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             }
             let charge = Some((ui as u32, ci as u32));
             let base = Piece { charge, category: c.category, month: Month::of(ctx.as_of), cost: None, quantity: c.quantity, placement };
-            let quantities = split_by_weights(c.quantity, &months);
+            let quantities = months.shares(c.quantity);
             if c.excluded {
                 excluded_count += 1;
                 match c.reported_cost.map(|r| conv.convert(r, c.currency)) {
@@ -222,8 +248,13 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 }
                 continue;
             }
-            let entry = if c.category == Category::Usage { book.and_then(|b| b.entry_for(c)) } else { None };
-            if let Some((ei, _)) = entry {
+            let entry = match book {
+                Some(b) if c.category == Category::Usage => *entry_cache
+                    .entry((c.source, Arc::as_ptr(&c.resource_type).cast::<u8>() as usize, Arc::as_ptr(&c.unit).cast::<u8>() as usize, c.resource_name.as_ref().map_or(0, |n| Arc::as_ptr(n).cast::<u8>() as usize)))
+                    .or_insert_with(|| b.entry_for(c).map(|(i, _)| i)),
+                _ => None,
+            };
+            if let Some(ei) = entry {
                 let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
                 for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
@@ -234,11 +265,11 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             } else if let Some(reported) = c.reported_cost {
                 let cost = conv.convert(reported, c.currency)?;
                 exact_total = add(exact_total, cost, "total")?;
-                for ((m, part), (_, q)) in split_by_weights(cost, &months).into_iter().zip(quantities) {
+                for ((m, part), (_, q)) in months.shares(cost).into_iter().zip(quantities) {
                     pieces.push(Piece { month: m, cost: Some(part), quantity: q, ..base });
                 }
             } else {
-                let group = unpriced.entry((c.source, c.resource_type.to_string(), c.unit.to_string())).or_default();
+                let group = unpriced.entry((c.source, Arc::clone(&c.resource_type), Arc::clone(&c.unit))).or_default();
                 group.0 = add(group.0, c.quantity, "unpriced quantity")?;
                 group.1 += 1;
                 for (m, q) in quantities {
@@ -275,7 +306,13 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
         pieces,
         unpriced: unpriced
             .into_iter()
-            .map(|((source, resource_type, unit), (quantity, count))| UnpricedGroup { source, resource_type, unit, quantity, count })
+            .map(|((source, resource_type, unit), (quantity, count))| UnpricedGroup {
+                source,
+                resource_type: resource_type.to_string(),
+                unit: unit.to_string(),
+                quantity,
+                count,
+            })
             .collect(),
         excluded_count,
         excluded_reported,

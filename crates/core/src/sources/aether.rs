@@ -47,6 +47,8 @@ pub(super) struct AetherSubscription<'a> {
 /// Converts `items[]` into charges while the array streams past.
 pub(super) struct AetherItemsSeed<'i> {
     pub interner: &'i mut Interner,
+    /// Expected item count (from the body size), so the list is allocated once.
+    pub capacity_hint: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for AetherItemsSeed<'_> {
@@ -65,7 +67,7 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<Vec<Charge>, S::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.capacity_hint).min(1 << 24));
         while let Some(item) = seq.next_element::<AetherItem<'de>>()? {
             out.push(item_charge(&item, self.interner));
         }

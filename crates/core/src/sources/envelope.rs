@@ -76,6 +76,8 @@ pub(super) struct ErrorDetail<'a> {
 
 pub(super) struct EnvelopeSeed<'i> {
     pub interner: &'i mut Interner,
+    /// Size of the body in bytes, to size the item list.
+    pub body_len: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
@@ -115,7 +117,8 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                     if e.items.is_some() {
                         return Err(de::Error::custom("duplicate key \"items\""));
                     }
-                    e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner })?);
+                    // An Aether item is about 300 bytes of JSON.
+                    e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner, capacity_hint: self.body_len / 300 })?);
                     "items"
                 }
                 "total_eur" => { e.total_eur = map.next_value::<Option<Num>>()?; "total_eur" }

@@ -44,7 +44,7 @@ pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
 fn parse_envelope<'a>(bytes: &'a [u8], interner: &mut Interner) -> Result<Envelope<'a>> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let envelope = match (envelope::EnvelopeSeed { interner }).deserialize(&mut de) {
+    let envelope = match (envelope::EnvelopeSeed { interner, body_len: bytes.len() }).deserialize(&mut de) {
         Ok(envelope) => envelope,
         Err(_) => return Err(locate_error(bytes)),
     };
@@ -64,7 +64,7 @@ fn locate_error(bytes: &[u8]) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-    match (envelope::EnvelopeSeed { interner: &mut interner }).deserialize(tracked) {
+    match (envelope::EnvelopeSeed { interner: &mut interner, body_len: 0 }).deserialize(tracked) {
         Ok(_) => Error::new(ErrorKind::Shape("the body could not be read".into())),
         Err(err) => Error::from_json(&track.path().to_string(), &err),
     }
