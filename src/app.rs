@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::{AppHeader, NoticeBanner, SourcePicker};
 use crate::loader::{load_sample, SAMPLES};
+use crate::persist;
 use crate::pages::{BreakdownPage, DataPage, SummaryPage, WhatIfPage};
 use crate::state::{AppState, View};
 
@@ -14,6 +15,16 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     // The bundled Aether sample is there from the first paint: no network, no token needed.
     leptos::task::spawn_local(load_sample(state, SAMPLES[0]));
+    // A shared link carries its scenario in the fragment; otherwise the last one saved here.
+    if let Some(json) = persist::scenario_from_fragment() {
+        match state.restore_scenario(&json) {
+            Ok(()) => state.view.set(View::WhatIf),
+            Err(e) => state.error(e),
+        }
+    } else if let Some(json) = persist::load_scenario() {
+        let _ = state.restore_scenario(&json);
+    }
+    register_service_worker();
 
     view! {
         <div class="tally-app">
@@ -45,4 +56,13 @@ fn as_of_from_url() -> Option<chrono::DateTime<chrono::Utc>> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     tally_core::parse_timestamp(&params.get("as_of")?).ok()
+}
+
+/// Caches the app for offline use (what-if estimation needs no server). Failure is harmless.
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let promise = window.navigator().service_worker().register("./sw.js");
+    leptos::task::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
 }

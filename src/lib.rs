@@ -1,12 +1,15 @@
 //! Tally's browser app: a Leptos single-page front end over `tally-core`, which runs in the page.
 
 pub mod app;
+pub mod book_draft;
 pub mod components;
 pub mod credentials;
+pub mod download;
 pub mod format;
 pub mod fetcher;
 pub mod loader;
 pub mod pages;
+pub mod persist;
 pub mod state;
 
 pub use app::App;

@@ -120,6 +120,10 @@ pub struct AppState {
     pub next_id: RwSignal<u32>,
     /// Form drafts of the Data view.
     pub drafts: Drafts,
+    /// The what-if scenario (adjustments and overrides; its price book lives in `book_draft`).
+    pub scenario: RwSignal<tally_core::Scenario>,
+    /// The price book being edited for the scenario; `None` = the scenario uses the current book.
+    pub book_draft: RwSignal<Option<crate::book_draft::BookDraft>>,
 }
 
 impl AppState {
@@ -134,6 +138,8 @@ impl AppState {
             as_of: RwSignal::new(as_of),
             next_id: RwSignal::new(1),
             drafts: Drafts::new(),
+            scenario: RwSignal::new(tally_core::Scenario::default()),
+            book_draft: RwSignal::new(None),
         }
     }
 
@@ -170,6 +176,40 @@ impl AppState {
         let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
         let ctx = Context { as_of: self.as_of.get(), range: None };
         Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| summarize(&p)).map_err(|e| e.to_string()))
+    }
+
+    /// The scenario as saved and shared: its adjustments plus the edited price book, if valid.
+    pub fn scenario_with_book(&self) -> tally_core::Scenario {
+        let mut s = self.scenario.get();
+        s.price_book = self.book_draft.get().and_then(|d| d.validate().ok().map(|_| d.to_value()));
+        s
+    }
+
+    /// Restores a saved or shared scenario (and its price book into the editor).
+    pub fn restore_scenario(&self, json: &str) -> Result<(), String> {
+        let mut s = tally_core::Scenario::parse(json.as_bytes()).map_err(|e| format!("the saved scenario could not be read: {e}"))?;
+        let draft = match s.price_book.take() {
+            Some(v) => Some(crate::book_draft::BookDraft::from_book(
+                &tally_core::PriceBook::parse(v.to_string().as_bytes()).map_err(|e| format!("the scenario's price book could not be read: {e}"))?,
+            )),
+            None => None,
+        };
+        self.scenario.set(s);
+        self.book_draft.set(draft);
+        Ok(())
+    }
+
+    /// Every loaded resource type, sorted, for pickers.
+    pub fn resource_types(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .datasets
+            .get()
+            .iter()
+            .flat_map(|d| d.usage.charges.iter().filter(|c| c.category == tally_core::Category::Usage).map(|c| c.resource_type.to_string()).collect::<Vec<_>>())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// A breakdown of everything loaded.

@@ -4,10 +4,12 @@ mod app_header;
 mod bar_chart;
 mod connect_form;
 mod notice_banner;
+mod price_book_editor;
 mod source_picker;
 
 pub use app_header::AppHeader;
 pub use bar_chart::{BarChart, ChartSeries};
 pub use connect_form::ConnectForm;
 pub use notice_banner::NoticeBanner;
+pub use price_book_editor::PriceBookEditor;
 pub use source_picker::SourcePicker;

@@ -359,6 +359,20 @@ pub struct Comparison {
     pub unpriced_count: u64,
 }
 
+impl Comparison {
+    /// The comparison as CSV: one row per group (`dimension,key,base,scenario,difference`).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("dimension,key,base,scenario,difference\n");
+        out.push_str(&format!("total,,{},{},{}\n", self.base, self.scenario, self.difference));
+        for (dim, rows) in [("month", &self.by_month), ("resource_type", &self.by_resource_type), ("category", &self.by_category)] {
+            for d in rows {
+                out.push_str(&format!("{dim},{},{},{},{}\n", crate::aggregate::csv_cell(&d.key), d.base, d.scenario, d.difference));
+            }
+        }
+        out
+    }
+}
+
 fn deltas(base: &[crate::aggregate::Group], scen: &[crate::aggregate::Group], dp: u32) -> Vec<Delta> {
     let mut keys: Vec<&str> = base.iter().chain(scen).map(|g| g.key.as_str()).collect();
     keys.sort_unstable();

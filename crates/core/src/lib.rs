@@ -21,6 +21,7 @@ mod aggregate;
 mod allocate;
 pub mod chart;
 pub mod generate;
+pub mod share;
 mod connect;
 mod error;
 mod estimate;

@@ -94,9 +94,64 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// Price books and scenarios are small and may pass through serde's buffering (tagged enums), where
+/// a raw value is not available: their amounts take the visitor path, which sees serde_json's
+/// arbitrary-precision number as its text all the same.
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        from_raw(d, true).map(Amount)
+        d.deserialize_any(AmountVisitor).map(Amount)
+    }
+}
+
+/// The key serde_json uses to pass a number's text through `deserialize_any` (arbitrary_precision).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+struct AmountVisitor;
+
+impl<'de> Visitor<'de> for AmountVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a numeric string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        // Only reachable without arbitrary_precision; go through the shortest text, not the binary value.
+        parse_decimal(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v).map_err(E::custom)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Decimal, E> {
+        Err(E::custom(format!("expected a number or a numeric string, found {v}")))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Decimal, E> {
+        Err(E::custom("expected a number or a numeric string, found null"))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Decimal, A::Error> {
+        Err(de::Error::custom("expected a number or a numeric string, found an array"))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        match map.next_key::<String>()? {
+            Some(k) if k == NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                parse_decimal(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::custom("expected a number or a numeric string, found an object")),
+        }
     }
 }
 

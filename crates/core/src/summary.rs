@@ -122,6 +122,26 @@ pub struct Summary {
     pub warnings: Vec<String>,
 }
 
+impl Summary {
+    /// The summary's totals and groups as CSV (`section,key,amount`), amounts in `currency`.
+    pub fn to_csv(&self) -> String {
+        let cell = crate::aggregate::csv_cell;
+        let mut out = format!("section,key,amount\ntotal,{},{}\n", self.currency, self.total);
+        if let (Some(r), Some(d)) = (self.reported_total, self.difference) {
+            out.push_str(&format!("reported_total,{},{r}\ndifference,{},{d}\n", self.currency, self.currency));
+        }
+        for (section, groups) in [("category", &self.by_category), ("resource_type", &self.by_resource_type), ("month", &self.by_month)] {
+            for g in groups {
+                out.push_str(&format!("{section},{},{}\n", cell(&g.key), g.total));
+            }
+        }
+        if let Some(f) = &self.forecast {
+            out.push_str(&format!("forecast,{},{}\n", f.month, f.total));
+        }
+        out
+    }
+}
+
 /// Summarizes priced usage.
 ///
 /// # Errors

@@ -1,0 +1,152 @@
+import { test, expect, repo, artifacts } from '../fixtures';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+
+const AS_OF = '2026-11-23T12:00:00Z';
+
+async function openWhatIf(tally: any, page: Page) {
+  await tally.open();
+  await page.evaluate(() => localStorage.clear());
+  await tally.goTo('whatif');
+  await expect(page.getByTestId('whatif-base')).toHaveAttribute('data-value', '3473.39');
+}
+
+async function addNodes(page: Page, runs: string, nodes = '1') {
+  await page.getByTestId('nodes-count').fill(nodes);
+  await page.getByTestId('nodes-runs').fill(runs);
+  await page.getByTestId('nodes-add').click();
+}
+
+async function saveDownload(page: Page, testid: string) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
+}
+
+test('a run under 15 minutes is free and every started hour counts from 15 minutes on', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  await page.getByTestId('nodes-runs').fill('10');
+  await expect(page.getByTestId('billed-hours')).toContainText('0 = 0 hours per node');
+  await addNodes(page, '10');
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '0.00');
+  await page.getByTestId('nodes-runs').fill('10, 15, 70');
+  await expect(page.getByTestId('billed-hours')).toContainText('0 + 1 + 2 = 3 hours per node');
+  await addNodes(page, '15');
+  // One more GPU hour: the month's GPU hours are past the volume tier's 500, so 1.29 each.
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '1.29');
+  await tally.screenshot('whatif', artifacts);
+});
+
+test('the browser and `tally estimate` give the same numbers for the same scenario', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  await addNodes(page, '10, 15, 70, 480', '2');
+  await page.getByTestId('scale-type').fill('network.egress');
+  await page.getByTestId('scale-factor').fill('1.5');
+  await page.getByTestId('form-scale').getByRole('button').click();
+  await page.getByTestId('override-tax').fill('19');
+  await page.getByTestId('override-tax').blur();
+  const scenario = await saveDownload(page, 'download-scenario');
+  const dir = mkdtempSync(join(tmpdir(), 'tally-'));
+  writeFileSync(join(dir, 'scenario.json'), scenario.text);
+  const cli = JSON.parse(execFileSync(join(repo, 'target', 'release', 'tally'), [
+    'estimate', join(repo, 'fixtures/aether/usage.json'), '--prices', join(repo, 'fixtures/aether/prices.json'),
+    '--scenario', join(dir, 'scenario.json'), '--as-of', AS_OF, '--json',
+  ], { encoding: 'utf8' }));
+  await expect(page.getByTestId('whatif-base')).toHaveAttribute('data-value', cli.base);
+  await expect(page.getByTestId('whatif-scenario')).toHaveAttribute('data-value', cli.scenario);
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', cli.difference);
+  expect(cli.difference).not.toBe('0.00');
+  const rows = await page.getByTestId('whatif-by-type').locator('td[data-value]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
+  expect(rows).toEqual(cli.by_resource_type.map((d: any) => d.difference));
+});
+
+test('editing a graduated tier changes the scenario, and a bad value is flagged at its field', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  const egress = page.getByTestId('book-entry').filter({ has: page.locator('input[data-path="prices[4].resource_type"]') });
+  const price = egress.locator('input[data-path="prices[4].tiers[1].unit_price"]');
+  await expect(price).toHaveValue('0.01');
+  await price.fill('0.02');
+  const diff = Number(await page.getByTestId('whatif-difference').getAttribute('data-value'));
+  expect(diff).toBeGreaterThan(0);
+  const upTo = egress.locator('input[data-path="prices[4].tiers[1].up_to"]');
+  await upTo.fill('50');
+  await expect(upTo).toHaveAttribute('aria-invalid', 'true');
+  await expect(egress.getByTestId('field-error')).toHaveText("tiers must be in increasing order: 50 is not above the previous tier's 100");
+  await upTo.fill('abc');
+  await expect(egress.getByTestId('field-error')).toHaveText('expected a number, found "abc"');
+  await tally.screenshot('whatif-book-error', artifacts);
+  await upTo.fill('1000');
+  await expect(page.getByTestId('field-error')).toHaveCount(0);
+});
+
+test('a share link opened in a fresh browser restores the scenario exactly', async ({ tally, page, browser }) => {
+  await openWhatIf(tally, page);
+  await addNodes(page, '15, 70', '3');
+  await page.locator('input[data-path="prices[0].unit_price"]').fill('0.1');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toContain('#s=');
+  const adjustments = await page.getByTestId('adjustments').innerText();
+  const difference = await page.getByTestId('whatif-difference').getAttribute('data-value');
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('whatif-difference')).toHaveAttribute('data-value', difference!, { timeout: 30_000 });
+  expect(await other.getByTestId('adjustments').innerText()).toBe(adjustments);
+  await expect(other.locator('input[data-path="prices[0].unit_price"]')).toHaveValue('0.1');
+  await fresh.close();
+});
+
+test('the scenario survives a reload (saved on this device)', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  await addNodes(page, '120');
+  const difference = await page.getByTestId('whatif-difference').getAttribute('data-value');
+  await page.reload();
+  await tally.goTo('whatif');
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', difference!);
+});
+
+test('after the first load the app works with the network cut', async ({ tally, page, context }) => {
+  await tally.open();
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  // Let the worker finish precaching and take control.
+  await page.reload();
+  await expect(tally.total).toBeVisible();
+  await context.setOffline(true);
+  await page.reload();
+  await expect(tally.total).toHaveAttribute('data-value', '3473.39', { timeout: 30_000 });
+  await tally.goTo('whatif');
+  await addNodes(page, '15');
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '1.29');
+  await tally.screenshot('whatif-offline', artifacts);
+  await context.setOffline(false);
+});
+
+test('each download holds what it says', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  await addNodes(page, '15');
+  const comparison = await saveDownload(page, 'download-comparison');
+  expect(comparison.name).toBe('tally-scenario-comparison.csv');
+  expect(comparison.text.split('\n')[0]).toBe('dimension,key,base,scenario,difference');
+  expect(comparison.text).toContain('total,,3473.39,3474.68,1.29');
+  expect(comparison.text).toContain('resource_type,node.gpu-l40s-1,979.11,980.40,1.29');
+  const summary = await saveDownload(page, 'download-summary');
+  expect(summary.text).toContain('total,EUR,3473.39');
+  expect(summary.text).toContain('category,subscription,2205.26');
+  const breakdown = await saveDownload(page, 'download-breakdown');
+  expect(breakdown.text.split('\n')[0]).toBe('month,resource_type,total');
+  expect(breakdown.text).toContain('2026-11,node_pool,2036.26');
+  const focus = await saveDownload(page, 'download-focus');
+  const lines = focus.text.trim().split('\n');
+  expect(lines[0].startsWith('BilledCost,BillingCurrency')).toBe(true);
+  const sum = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[0]), 0);
+  expect(sum.toFixed(2)).toBe('3473.39');
+  const scenario = JSON.parse((await saveDownload(page, 'download-scenario')).text);
+  expect(scenario.adjustments[0]).toMatchObject({ action: 'add', charge: { run_minutes: [15], resource_type: 'node.gpu-l40s-1' } });
+  const book = JSON.parse((await saveDownload(page, 'download-book')).text);
+  expect(book.currency).toBe('EUR');
+  expect(book.prices).toHaveLength(5);
+  expect(book.prices[2]).toMatchObject({ model: 'volume', tiers: [{ up_to: '500', unit_price: '1.45' }, { up_to: null, unit_price: '1.29' }] });
+});
