@@ -185,6 +185,9 @@ impl Scenario {
     /// # Errors
     /// Not JSON, or a field of the wrong shape, with its path.
     pub fn parse(bytes: &[u8]) -> Result<Scenario> {
+        if bytes.len() > 16 * 1024 * 1024 {
+            return Err(Error::invalid("", "a scenario is at most 16 MB"));
+        }
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let mut track = serde_path_to_error::Track::new();
         match Scenario::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {

@@ -32,7 +32,7 @@ mod model;
 mod money;
 mod num;
 mod pricing;
-mod sources;
+pub(crate) mod sources;
 mod summary;
 mod time;
 
@@ -49,6 +49,6 @@ pub use num::{parse_decimal, parse_timestamp};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
 pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup};
-pub use sources::read_usage;
+pub use sources::{read_usage, MAX_BODY_BYTES};
 pub use summary::{summarize, Credits, Excluded, ForecastOut, Summary, UnpricedOut};
 pub use time::Month;

@@ -174,6 +174,9 @@ impl PriceBook {
     /// assert_eq!(book.prices.len(), 1);
     /// ```
     pub fn parse(bytes: &[u8]) -> Result<PriceBook> {
+        if bytes.len() > 16 * 1024 * 1024 {
+            return Err(Error::invalid("", "a price book is at most 16 MB"));
+        }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let mut track = serde_path_to_error::Track::new();

@@ -11,6 +11,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Interner, Source, Usage};
 use envelope::Envelope;
 
+/// The largest body read (bytes). A year of hourly usage for a large fleet is a few hundred MB;
+/// past this, memory in a browser tab (wasm32: 4 GiB at most) is the limit users would hit.
+pub const MAX_BODY_BYTES: usize = 768 * 1024 * 1024;
+
 /// Reads one provider body. `source` forces a provider; `None` detects it by shape.
 ///
 /// # Errors
@@ -24,6 +28,13 @@ use envelope::Envelope;
 /// assert_eq!(usage.source, tally_core::Source::Cu);
 /// ```
 pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::new(ErrorKind::Shape(format!(
+            "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
+            bytes.len() / 1_000_000,
+            MAX_BODY_BYTES / 1_000_000
+        ))));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
