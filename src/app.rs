@@ -13,6 +13,9 @@ use crate::state::{AppState, View};
 pub fn App() -> impl IntoView {
     let state = AppState::new(as_of_from_url().unwrap_or_else(now));
     provide_context(state);
+    if let Some(request) = crate::embed::from_url() {
+        return view! { <crate::embed::EmbedView request=request/> }.into_any();
+    }
     // The bundled Aether sample is there from the first paint: no network, no token needed.
     leptos::task::spawn_local(load_sample(state, SAMPLES[0]));
     // A shared link carries its scenario in the fragment; otherwise the last one saved here.
@@ -44,6 +47,7 @@ pub fn App() -> impl IntoView {
             </footer>
         </div>
     }
+    .into_any()
 }
 
 /// The current instant from the browser's clock.

@@ -3,13 +3,16 @@
 pub mod app;
 pub mod book_draft;
 pub mod components;
+pub mod crash;
 pub mod credentials;
 pub mod download;
+pub mod embed;
 pub mod format;
 pub mod fetcher;
 pub mod loader;
 pub mod pages;
 pub mod persist;
 pub mod state;
+pub mod widget;
 
 pub use app::App;

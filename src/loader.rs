@@ -40,13 +40,18 @@ async fn get_bytes(url: &str) -> Result<Vec<u8>, String> {
 
 /// Loads a bundled sample (replacing what is loaded), with its price book.
 pub async fn load_sample(state: AppState, sample: Sample) {
+    load_sample_from(state, sample, String::new()).await;
+}
+
+/// Loads a bundled sample from under `base` (the widget's asset URL; empty = this page's).
+pub async fn load_sample_from(state: AppState, sample: Sample, base: String) {
     state.busy.set(Some(format!("Loading {}…", sample.label)));
     let result = async {
-        let bytes = get_bytes(sample.usage).await?;
+        let bytes = get_bytes(&format!("{base}{}", sample.usage)).await?;
         let usage = read_usage(&bytes, None).map_err(|e| e.in_file(sample.usage).to_string())?;
         let book = match sample.prices {
             Some(path) => {
-                let bytes = get_bytes(path).await?;
+                let bytes = get_bytes(&format!("{base}{path}")).await?;
                 Some(PriceBook::parse(&bytes).map_err(|e| e.in_file(path).to_string())?)
             }
             None => None,

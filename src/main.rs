@@ -1,6 +1,12 @@
-//! Mounts the app. Everything else lives in the library so browser tests can mount it too.
+//! Mounts the app, unless the page loaded Tally as a widget (`tally-widget.js` sets
+//! `window.__tallyWidget`), in which case the host page mounts views itself.
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(tally_web::App);
+    tally_web::crash::install();
+    let widget = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__tallyWidget".into()).ok())
+        .is_some_and(|v| v.is_truthy());
+    if !widget {
+        leptos::mount::mount_to_body(tally_web::App);
+    }
 }

@@ -82,3 +82,16 @@ fn the_summary_page_mounts_and_shows_the_total() {
     assert!(container.text_content().unwrap().contains("Excluded from billing"));
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+fn the_crash_notice_offers_a_reload_and_shows_text_only() {
+    tally_web::crash::show("panicked at <b>src/x.rs</b>");
+    let notice = document().get_element_by_id("tally-crash").expect("shown");
+    assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
+    assert!(notice.text_content().unwrap().contains("panicked at <b>src/x.rs</b>"), "markup stays text");
+    assert!(notice.query_selector("b").unwrap().is_none());
+    assert!(notice.query_selector("button").unwrap().is_some());
+    tally_web::crash::show("again");
+    assert_eq!(document().query_selector_all("#tally-crash").unwrap().length(), 1);
+    notice.remove();
+}

@@ -170,10 +170,9 @@ fn dim_value(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Di
     }
 }
 
-/// Divides each priced piece over days (SPEC 4): spans by time, monthly fees evenly, derived lines in
+/// Divides each priced piece over days (SPEC 4), handing each part to `emit`: spans by time, monthly fees evenly, derived lines in
 /// proportion to each day's subtotal. Pricing already happened per month; this only divides.
-fn day_slices(priced: &Priced<'_>) -> Vec<Slice> {
-    let mut out = Vec::with_capacity(priced.pieces.len());
+fn day_slices(priced: &Priced<'_>, mut emit: impl FnMut(Slice)) {
     let mut day_subtotals: BTreeMap<Month, BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
     let mut derived = Vec::new();
     for (i, p) in priced.pieces.iter().enumerate() {
@@ -199,7 +198,7 @@ fn day_slices(priced: &Priced<'_>) -> Vec<Slice> {
         for (day, amount) in split_by_weights(cost, &weights) {
             let sub = day_subtotals.entry(p.month).or_default().entry(day).or_default();
             *sub = sub.checked_add(amount).unwrap_or(*sub);
-            out.push(Slice { piece: i, day: Some(day), amount });
+            emit(Slice { piece: i, day: Some(day), amount });
         }
     }
     for i in derived {
@@ -210,10 +209,9 @@ fn day_slices(priced: &Priced<'_>) -> Vec<Slice> {
             _ => p.month.days().map(|d| (d, Decimal::ONE)).collect(),
         };
         for (day, amount) in split_by_weights(cost, &weights) {
-            out.push(Slice { piece: i, day: Some(day), amount });
+            emit(Slice { piece: i, day: Some(day), amount });
         }
     }
-    out
 }
 
 /// One row of a breakdown: the values of each dimension and the allocated total.
@@ -251,9 +249,8 @@ fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Deci
     };
     let mut out: FxHashMap<Vec<DimValue>, Decimal> = FxHashMap::default();
     if by.contains(&Dimension::Day) {
-        for s in day_slices(priced) {
-            add(&mut out, s.piece, s.day, s.amount);
-        }
+        // Streamed: a piece's days are added up as they are made, never held all at once.
+        day_slices(priced, |s| add(&mut out, s.piece, s.day, s.amount));
     } else if let [dim] = by {
         // One dimension (the summary's groups): group by the key alone, without a Vec per piece.
         let mut single: FxHashMap<DimValue, Decimal> = FxHashMap::default();

@@ -48,7 +48,7 @@ pub use money::{minor_unit, round_to};
 pub use num::{parse_decimal, parse_timestamp};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
-pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup};
+pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup, MAX_SPAN_DAYS};
 pub use sources::{read_usage, MAX_BODY_BYTES};
 pub use summary::{summarize, Credits, Excluded, ForecastOut, Summary, UnpricedOut};
 pub use time::Month;

@@ -166,23 +166,30 @@ impl MonthSplit {
     }
 }
 
+/// The longest period a charge may span. Longer ones are data errors (a create time in year 1, an
+/// `as_of` in year 9999) that would otherwise make millions of month and day parts.
+pub const MAX_SPAN_DAYS: i64 = 100 * 366;
+
 /// Resolves a charge's period against `as_of` and the range, noting data problems.
-fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> (Placement, MonthSplit) {
+fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> std::result::Result<(Placement, MonthSplit), (DateTime<Utc>, DateTime<Utc>)> {
     let span = |start: DateTime<Utc>, end: DateTime<Utc>| {
         if end <= start {
-            return (Placement::At(start), MonthSplit::One(Month::of(start)));
+            return Ok((Placement::At(start), MonthSplit::One(Month::of(start))));
+        }
+        if (end - start).num_days() > MAX_SPAN_DAYS {
+            return Err((start, end));
         }
         let (first, last) = (Month::of(start), Month::of(end - chrono::Duration::milliseconds(1)));
         if first == last {
-            (Placement::Span(start, end), MonthSplit::One(first))
+            Ok((Placement::Span(start, end), MonthSplit::One(first)))
         } else {
             let months = months_of_span(start, end).into_iter().map(|(m, w)| (m, ms(w))).collect();
-            (Placement::Span(start, end), MonthSplit::Many(months))
+            Ok((Placement::Span(start, end), MonthSplit::Many(months)))
         }
     };
     match period {
-        Period::At(t) => (Placement::At(t), MonthSplit::One(Month::of(t))),
-        Period::Month(m) => (Placement::MonthSpread, MonthSplit::One(m)),
+        Period::At(t) => Ok((Placement::At(t), MonthSplit::One(Month::of(t)))),
+        Period::Month(m) => Ok((Placement::MonthSpread, MonthSplit::One(m))),
         Period::Span { start, end } => span(start, end),
         Period::RunningSince(start) => {
             if ctx.as_of < start {
@@ -225,7 +232,15 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     for (ui, usage) in usages.iter().enumerate() {
         for (ci, c) in usage.charges.iter().enumerate() {
             let mut late = false;
-            let (placement, months) = place(c.period, &ctx, &mut || late = true);
+            let (placement, months) = place(c.period, &ctx, &mut || late = true).map_err(|(start, end)| {
+                Error::new(ErrorKind::Shape(format!(
+                    "{} {}: the period {} to {} is longer than 100 years; check the timestamps (and as_of)",
+                    c.source,
+                    c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
+                    start.format("%Y-%m-%d"),
+                    end.format("%Y-%m-%d")
+                )))
+            })?;
             if late {
                 warnings.push(format!(
                     "{} {}: starts after as_of ({}); its cost is put in the month it started",

@@ -1,0 +1,247 @@
+//! The embeddable widget: a JS API exported from the wasm build (see `widget/tally-widget.js` and
+//! `widget/tally-widget.d.ts`). `summarize` and `breakdown` return plain objects with the SPEC
+//! section 7 shape; `mount` renders a view into any element, inside a shadow root so that styles
+//! neither leak into nor depend on the host page.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use tally_core::{breakdown as core_breakdown, parse_timestamp, price, read_usage, summarize as core_summarize, Context, Dimension, PriceBook, Source, Usage};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::loader::SAMPLES;
+use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
+use crate::state::AppState;
+
+/// An error for JavaScript: `{code, message}`, which the JS wrapper turns into a rejected promise.
+fn js_error(code: &str, message: impl Into<String>) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"code".into(), &code.into());
+    let _ = js_sys::Reflect::set(&o, &"message".into(), &message.into().into());
+    o.into()
+}
+
+/// A body given as a string (exact) or as an object (its numbers are JS numbers: serialized back
+/// with the shortest text that round-trips, so pass strings to keep more than 15-17 digits).
+fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = body.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if body.is_object() {
+        return js_sys::JSON::stringify(body)
+            .ok()
+            .and_then(|s| s.as_string())
+            .map(String::into_bytes)
+            .ok_or_else(|| js_error("invalid", "the body object could not be serialized"));
+    }
+    Err(js_error("invalid", "body: expected a JSON string or an object"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct CallOptions {
+    source: Option<String>,
+    as_of: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+}
+
+fn options(value: &JsValue) -> Result<(CallOptions, Option<PriceBook>), JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok((CallOptions::default(), None));
+    }
+    let prices = js_sys::Reflect::get(value, &"prices".into()).unwrap_or(JsValue::UNDEFINED);
+    let book = if prices.is_undefined() || prices.is_null() {
+        None
+    } else {
+        Some(PriceBook::parse(&body_bytes(&prices)?).map_err(|e| js_error(e.code(), format!("prices: {e}")))?)
+    };
+    let o: CallOptions = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| js_error("usage", format!("options: {e}")))?;
+    Ok((o, book))
+}
+
+fn context(o: &CallOptions) -> Result<Context, JsValue> {
+    let t = |name: &str, v: &Option<String>| v.as_deref().map(|s| parse_timestamp(s).map_err(|m| js_error("usage", format!("{name}: {m}")))).transpose();
+    let as_of = t("asOf", &o.as_of)?.unwrap_or_else(|| chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default());
+    let range = match (t("from", &o.from)?, t("to", &o.to)?) {
+        (Some(a), Some(b)) if a < b => Some((a, b)),
+        (None, None) => None,
+        _ => return Err(js_error("usage", "from and to go together, from before to")),
+    };
+    Ok(Context { as_of, range })
+}
+
+fn read(body: &JsValue, o: &CallOptions) -> Result<Usage, JsValue> {
+    let source = match o.source.as_deref() {
+        None | Some("auto") => None,
+        Some(s) => Some(Source::from_id(s).ok_or_else(|| js_error("usage", format!("source: unknown \"{s}\"")))?),
+    };
+    read_usage(&body_bytes(body)?, source).map_err(|e| js_error(e.code(), e.to_string()))
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    // Maps become plain objects, so callers read `result.total` and `row.month`.
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_error("internal", e.to_string()))
+}
+
+/// The SPEC section 7 summary of a body, as a plain object.
+#[wasm_bindgen(js_name = summarize)]
+pub fn summarize_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+    let (o, book) = options(&options_value)?;
+    let usage = read(&body, &o)?;
+    let priced = price(&[&usage], book.as_ref(), context(&o)?).map_err(|e| js_error(e.code(), e.to_string()))?;
+    to_js(&core_summarize(&priced).map_err(|e| js_error(e.code(), e.to_string()))?)
+}
+
+/// The SPEC section 7 breakdown of a body by `options.by` (`"month,resource_type"`).
+#[wasm_bindgen(js_name = breakdown)]
+pub fn breakdown_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+    let (o, book) = options(&options_value)?;
+    let by = Dimension::parse_list(o.by.as_deref().unwrap_or("month")).map_err(|e| js_error("usage", e.to_string()))?;
+    let usage = read(&body, &o)?;
+    let priced = price(&[&usage], book.as_ref(), context(&o)?).map_err(|e| js_error(e.code(), e.to_string()))?;
+    to_js(&core_breakdown(&priced, &by).map_err(|e| js_error(e.code(), e.to_string()))?)
+}
+
+/// What a mounted widget shows and how.
+#[derive(Deserialize, Default, Clone)]
+#[serde(rename_all = "camelCase", default)]
+struct MountOptions {
+    view: Option<String>,
+    theme: Option<String>,
+    sample: Option<String>,
+    as_of: Option<String>,
+    locale: Option<String>,
+    asset_base: Option<String>,
+}
+
+/// A mounted widget: `update(options)` and `destroy()`.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    host: web_sys::HtmlElement,
+    root: web_sys::Element,
+    state: AppState,
+    view: RwSignal<String>,
+    handle: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
+}
+
+fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, js: &JsValue) -> Result<(), JsValue> {
+    let o: MountOptions = if js.is_undefined() || js.is_null() { MountOptions::default() } else { serde_wasm_bindgen::from_value(js.clone()).map_err(|e| js_error("usage", format!("options: {e}")))? };
+    if let Some(v) = o.view {
+        if !["summary", "breakdown", "whatif", "card"].contains(&v.as_str()) {
+            return Err(js_error("usage", format!("view: expected summary, breakdown, whatif or card, found \"{v}\"")));
+        }
+        view.set(v);
+    }
+    if let Some(theme) = o.theme {
+        let _ = host.set_attribute("data-theme", if theme == "dark" { "dark" } else { "light" });
+    }
+    if let Some(locale) = o.locale {
+        let _ = host.set_attribute("lang", &locale);
+    }
+    if let Some(t) = o.as_of.as_deref().and_then(|t| parse_timestamp(t).ok()) {
+        state.as_of.set(t);
+    }
+    let (co, book) = options(js)?;
+    if let Some(book) = book {
+        state.book.set(Some(("prices".into(), Arc::new(book))));
+    }
+    let body = js_sys::Reflect::get(js, &"body".into()).unwrap_or(JsValue::UNDEFINED);
+    if !body.is_undefined() && !body.is_null() {
+        let usage = read(&body, &co)?;
+        state.add("data".into(), usage, true);
+    } else if let Some(id) = o.sample {
+        let sample = *SAMPLES.iter().find(|s| s.id == id).ok_or_else(|| js_error("usage", format!("sample: unknown \"{id}\"")))?;
+        let base = o.asset_base.unwrap_or_default();
+        leptos::task::spawn_local(crate::loader::load_sample_from(state, sample, base));
+    }
+    Ok(())
+}
+
+/// A compact cost card: total, provider total and forecast.
+#[component]
+fn CostCard() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let summary = Memo::new(move |_| state.summary());
+    view! {
+        {move || match summary.get() {
+            None => view! { <p class="muted" data-testid="card-empty">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(s)) => view! {
+                <div class="card cost-card">
+                    <h2>"Total"</h2>
+                    <p class="big" data-testid="total" data-value=s.total.to_string()>{crate::format::money(&s.total, &s.currency)}</p>
+                    {s.reported_total.map(|r| view! { <p class="muted">"Provider total: "{crate::format::money(&r, &s.currency)}</p> })}
+                    {s.forecast.clone().map(|f| view! { <p class="muted">"Month-end forecast: "{crate::format::money(&f.total, &s.currency)}</p> })}
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Renders a view into `element` (inside a shadow root). Options: `view` (`summary`, `breakdown`,
+/// `whatif`, `card`), `body` (string or object) or `sample`, `prices`, `theme`, `locale`, `asOf`.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Result<WidgetHandle, JsValue> {
+    let shadow = match element.shadow_root() {
+        Some(s) => s,
+        None => element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).map_err(|_| js_error("usage", "this element cannot host a shadow root"))?,
+    };
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| js_error("internal", "no document"))?;
+    let base = js_sys::Reflect::get(&options_value, &"assetBase".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let link = document.create_element("link").map_err(|_| js_error("internal", "no link"))?;
+    let _ = link.set_attribute("rel", "stylesheet");
+    let _ = link.set_attribute("href", &format!("{base}main.css"));
+    let _ = shadow.append_child(&link);
+    let root = document.create_element("div").map_err(|_| js_error("internal", "no div"))?;
+    root.set_class_name("tally-app tally-widget");
+    let _ = shadow.append_child(&root);
+
+    let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    let state = AppState::new(now);
+    let view = RwSignal::new("summary".to_string());
+    let target: web_sys::HtmlElement = root.clone().unchecked_into();
+    let handle = leptos::mount::mount_to(target, move || {
+        provide_context(state);
+        view! {
+            <crate::components::NoticeBanner/>
+            {move || match view.get().as_str() {
+                "breakdown" => view! { <BreakdownPage/> }.into_any(),
+                "whatif" => view! { <WhatIfPage/> }.into_any(),
+                "card" => view! { <CostCard/> }.into_any(),
+                _ => view! { <SummaryPage/> }.into_any(),
+            }}
+        }
+        .into_any()
+    });
+    // Mounting set up Leptos's task executor, which loading a sample needs.
+    let widget = WidgetHandle { host: element, root, state, view, handle: Some(handle) };
+    if let Err(e) = apply(state, &widget.host, view, &options_value) {
+        widget.destroy();
+        return Err(e);
+    }
+    Ok(widget)
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Changes the data, prices, view, theme or locale of a mounted widget.
+    pub fn update(&self, options_value: JsValue) -> Result<(), JsValue> {
+        apply(self.state, &self.host, self.view, &options_value)
+    }
+
+    /// Unmounts the widget and removes everything it added to the element.
+    pub fn destroy(mut self) {
+        drop(self.handle.take());
+        self.root.remove();
+        if let Some(shadow) = self.host.shadow_root() {
+            while let Some(child) = shadow.first_child() {
+                let _ = shadow.remove_child(&child);
+            }
+        }
+        let _ = self.host.remove_attribute("data-theme");
+    }
+}

@@ -1,0 +1,104 @@
+import { test, expect, expected, fixtureText, repo, artifacts } from '../fixtures';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const AS_OF = '2026-11-23T12:00:00Z';
+const EXAMPLE = '/examples/embed.html';
+
+test('the example page mounts two independent widgets with different data and themes', async ({ page }) => {
+  await page.goto(EXAMPLE);
+  const a = page.getByTestId('widget-a');
+  const b = page.getByTestId('widget-b');
+  await expect(a.getByTestId('total')).toHaveAttribute('data-value', expected('aether').total, { timeout: 30_000 });
+  await expect(b.getByTestId('total')).toHaveAttribute('data-value', expected('hyperstack').total);
+  await expect(a).toHaveAttribute('data-theme', 'light');
+  await expect(b).toHaveAttribute('data-theme', 'dark');
+  // Themes come from custom properties inside each shadow root: different backgrounds.
+  const bg = (id: string) => page.evaluate((id) => {
+    const root = document.getElementById(id)!.shadowRoot!.querySelector('.tally-widget')!;
+    return getComputedStyle(root).backgroundColor;
+  }, id);
+  expect(await bg('widget-a')).not.toBe(await bg('widget-b'));
+  await expect(page.getByTestId('summary-output')).toContainText(expected('hyperstack').total);
+  await page.screenshot({ path: join(artifacts, 'embed-example.png'), fullPage: true });
+});
+
+test("the host page's styles stay untouched and do not reach into the widgets", async ({ page }) => {
+  await page.goto(EXAMPLE);
+  await expect(page.getByTestId('widget-a').getByTestId('total')).toBeVisible({ timeout: 30_000 });
+  const host = await page.evaluate(() => ({
+    bodyFont: getComputedStyle(document.body).fontFamily,
+    h2Color: getComputedStyle(document.querySelector('h2')!).color,
+    bodyBg: getComputedStyle(document.body).backgroundColor,
+  }));
+  expect(host.bodyFont).toContain('Georgia');
+  expect(host.h2Color).toBe('rgb(176, 0, 32)');
+  expect(host.bodyBg).toBe('rgb(255, 253, 247)');
+  const inside = await page.evaluate(() => {
+    const shadow = document.getElementById('widget-a')!.shadowRoot!;
+    const big = shadow.querySelector('.big')!;
+    const td = shadow.querySelector('td')!;
+    return { font: getComputedStyle(big).fontFamily, size: getComputedStyle(big).fontSize, tdColor: getComputedStyle(td).color };
+  });
+  expect(inside.font).not.toContain('Georgia');
+  expect(inside.size).not.toBe('40px');
+  expect(inside.tdColor).not.toBe('rgb(176, 0, 32)');
+});
+
+test('update changes the view and destroy leaves no DOM behind', async ({ page }) => {
+  await page.goto(EXAMPLE);
+  const a = page.getByTestId('widget-a');
+  await expect(a.getByTestId('total')).toBeVisible({ timeout: 30_000 });
+  await page.locator('#update-a').click();
+  await expect(a.getByTestId('breakdown-table')).toBeVisible();
+  await page.locator('#destroy-a').click();
+  const left = await page.evaluate(() => {
+    const el = document.getElementById('widget-a')!;
+    return { children: el.shadowRoot?.childNodes.length ?? 0, light: el.childNodes.length, theme: el.getAttribute('data-theme') };
+  });
+  expect(left).toEqual({ children: 0, light: 0, theme: null });
+  // The other widget is unaffected.
+  await expect(page.getByTestId('widget-b').getByTestId('total')).toHaveAttribute('data-value', expected('hyperstack').total);
+});
+
+test('summarize() returns the same numbers as the CLI for each fixture, and errors reject', async ({ page }) => {
+  await page.goto(EXAMPLE);
+  await page.waitForFunction(() => (window as any).Tally);
+  for (const source of ['aether', 'hyperstack', 'elastic', 'cu']) {
+    const args = ['summarize', join(repo, 'fixtures', source, 'usage.json'), '--as-of', AS_OF, '--json'];
+    if (source === 'aether') args.push('--prices', join(repo, 'fixtures/aether/prices.json'));
+    const cli = JSON.parse(execFileSync(join(repo, 'target/release/tally'), args, { encoding: 'utf8' }));
+    const body = fixtureText(source);
+    const prices = source === 'aether' ? fixtureText('aether', 'prices.json') : undefined;
+    const js = await page.evaluate(([body, prices, asOf]) => (window as any).Tally.summarize(body, { prices, asOf }), [body, prices, AS_OF]);
+    expect(js).toEqual(cli);
+    const b = await page.evaluate(([body, prices, asOf]) => (window as any).Tally.breakdown(body, { prices, asOf, by: 'month,resource_type' }), [body, prices, AS_OF]);
+    expect(b).toEqual(expected(source, 'breakdown-month-resource_type.expected.json'));
+  }
+  const rejected = await page.evaluate(() => (window as any).Tally.summarize('{"items": [{"quantity": "x"}]}').then(() => null, (e: any) => ({ code: e.code, message: e.message })));
+  expect(rejected).toEqual({ code: 'field', message: 'items[0].quantity: expected a number, found "x"' });
+  const provider = await page.evaluate((b) => (window as any).Tally.summarize(b).catch((e: any) => e.code), fixtureText('aether', 'error-401.json'));
+  expect(provider).toBe('provider');
+});
+
+test('iframe mode sizes its frame and ignores data from origins it does not allow', async ({ page }) => {
+  await page.goto(EXAMPLE);
+  const frame = page.frameLocator('[data-testid=frame]');
+  await expect(frame.getByTestId('total')).toHaveAttribute('data-value', expected('cu').total, { timeout: 30_000 });
+  await expect.poll(async () => Number(await page.getByTestId('frame').getAttribute('height'))).toBeGreaterThan(300);
+  // The example's frame allows no origin: a message from the host is ignored.
+  await page.evaluate((body) => (document.querySelector('iframe') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'tally:load', body }, '*'), fixtureText('elastic'));
+  await page.waitForTimeout(500);
+  await expect(frame.getByTestId('total')).toHaveAttribute('data-value', expected('cu').total);
+  await expect(frame.locator('.header')).toHaveCount(0);
+});
+
+test('iframe mode accepts data from an allowed origin', async ({ page }) => {
+  const origin = 'http://127.0.0.1:4173';
+  await page.goto(EXAMPLE);
+  await page.evaluate((src) => { (document.querySelector('iframe') as HTMLIFrameElement).src = src; }, `../index.html?embed=summary&as_of=${AS_OF}&origins=${origin}`);
+  const frame = page.frameLocator('[data-testid=frame]');
+  await expect(frame.getByTestId('empty')).toBeVisible({ timeout: 30_000 });
+  await page.evaluate((body) => (document.querySelector('iframe') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'tally:load', body }, '*'), fixtureText('elastic'));
+  await expect(frame.getByTestId('total')).toHaveAttribute('data-value', expected('elastic').total);
+});

@@ -1,0 +1,65 @@
+/** Options shared by the pure functions. Amounts in results are strings with the minor unit's decimals. */
+export interface CallOptions {
+  /** Provider, or "auto" (default): detected by shape. */
+  source?: 'auto' | 'aether' | 'hyperstack' | 'elastic' | 'cu';
+  /** A price book (SPEC 3), as a JSON string or an object. */
+  prices?: string | object;
+  /** RFC 3339 instant used as "now" (running resources, forecast). Default: now. */
+  asOf?: string;
+  /** Request range for Elastic deployments without a period. */
+  from?: string;
+  to?: string;
+}
+
+export interface Group { key: string; total: string }
+
+/** SPEC section 7 summary. */
+export interface Summary {
+  sources: string[];
+  currency: string;
+  as_of: string;
+  total: string;
+  reported_total: string | null;
+  difference: string | null;
+  by_category: Group[];
+  by_resource_type: Group[];
+  by_month: Group[];
+  unpriced: { source: string; resource_type: string; unit: string; quantity: string; count: number }[];
+  excluded: { count: number; reported_cost: string };
+  credits: { deposited: string; granted: string; used: string; remaining: string } | null;
+  forecast: { month: string; total: string; credits_run_out?: string } | null;
+  warnings: string[];
+}
+
+export interface Breakdown {
+  currency: string;
+  total: string;
+  by: string[];
+  rows: Array<Record<string, string | null> & { total: string }>;
+}
+
+/** A rejected promise carries a code ("syntax", "field", "provider", "shape", "currency", "usage"...) and a message. */
+export interface TallyError extends Error { code: string }
+
+export interface MountOptions extends CallOptions {
+  /** What to show. Default "summary". */
+  view?: 'summary' | 'breakdown' | 'whatif' | 'card';
+  /** The provider body: a JSON string (exact) or an object. */
+  body?: string | object;
+  /** Or a bundled sample. */
+  sample?: 'aether' | 'hyperstack' | 'elastic' | 'cu';
+  theme?: 'light' | 'dark';
+  /** BCP 47 locale for numbers and dates (default: the browser's). */
+  locale?: string;
+}
+
+export interface WidgetHandle {
+  update(options: MountOptions): Promise<void>;
+  /** Unmounts and removes everything the widget added to the element. */
+  destroy(): void;
+}
+
+export function load(): Promise<unknown>;
+export function summarize(body: string | object, options?: CallOptions): Promise<Summary>;
+export function breakdown(body: string | object, options?: CallOptions & { by?: string }): Promise<Breakdown>;
+export function mount(element: HTMLElement, options?: MountOptions): Promise<WidgetHandle>;

@@ -1,0 +1,41 @@
+// Tally as a widget: `import * as Tally from '<tally>/tally-widget.js'`. Every function returns a
+// promise; errors are rejected promises carrying {code, message}. Types: tally-widget.d.ts.
+globalThis.__tallyWidget = true;
+import init, * as wasm from './tally-web.js';
+
+const assetBase = new URL('./', import.meta.url).href;
+let ready;
+
+/** Loads the wasm module once (about 300 KB gzipped); later calls reuse it. */
+export function load() {
+  ready ??= init({ module_or_path: new URL('./tally-web_bg.wasm', import.meta.url) }).then(() => wasm);
+  return ready;
+}
+
+function rethrow(e) {
+  if (e && typeof e === 'object' && 'code' in e) throw Object.assign(new Error(e.message), { code: e.code });
+  throw Object.assign(new Error(String(e)), { code: 'internal' });
+}
+
+/** The SPEC section 7 summary of a provider body (a JSON string keeps every digit exact). */
+export async function summarize(body, options = {}) {
+  const t = await load();
+  try { return t.summarize(body, options); } catch (e) { rethrow(e); }
+}
+
+/** A breakdown of a body by `options.by` ("month,resource_type"). */
+export async function breakdown(body, options = {}) {
+  const t = await load();
+  try { return t.breakdown(body, options); } catch (e) { rethrow(e); }
+}
+
+/** Renders a view into `element` (in a shadow root) and returns {update(options), destroy()}. */
+export async function mount(element, options = {}) {
+  const t = await load();
+  let handle;
+  try { handle = t.mount(element, { assetBase, ...options }); } catch (e) { rethrow(e); }
+  return {
+    async update(next) { try { handle.update({ assetBase, ...next }); } catch (e) { rethrow(e); } },
+    destroy() { handle.destroy(); },
+  };
+}
