@@ -26,6 +26,13 @@ fn js_error(code: &str, message: impl Into<String>) -> JsValue {
 /// A body given as a string (exact) or as an object (its numbers are JS numbers: serialized back
 /// with the shortest text that round-trips, so pass strings to keep more than 15-17 digits).
 fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+    // Bytes are the fast path for big bodies: one copy into wasm memory, no UTF-16 string.
+    if let Some(bytes) = body.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = body.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
+    }
     if let Some(s) = body.as_string() {
         return Ok(s.into_bytes());
     }
@@ -36,7 +43,7 @@ fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
             .map(String::into_bytes)
             .ok_or_else(|| js_error("invalid", "the body object could not be serialized"));
     }
-    Err(js_error("invalid", "body: expected a JSON string or an object"))
+    Err(js_error("invalid", "body: expected a JSON string, bytes (Uint8Array, ArrayBuffer) or an object"))
 }
 
 #[derive(Deserialize, Default)]

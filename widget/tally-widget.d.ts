@@ -60,6 +60,7 @@ export interface WidgetHandle {
 }
 
 export function load(): Promise<unknown>;
-export function summarize(body: string | object, options?: CallOptions): Promise<Summary>;
+export function wasmMemoryBytes(): number;
+export function summarize(body: string | object | Uint8Array | ArrayBuffer, options?: CallOptions): Promise<Summary>;
 export function breakdown(body: string | object, options?: CallOptions & { by?: string }): Promise<Breakdown>;
 export function mount(element: HTMLElement, options?: MountOptions): Promise<WidgetHandle>;

@@ -5,11 +5,17 @@ import init, * as wasm from './tally-web.js';
 
 const assetBase = new URL('./', import.meta.url).href;
 let ready;
+let exports;
 
-/** Loads the wasm module once (about 300 KB gzipped); later calls reuse it. */
+/** Loads the wasm module once (about 470 KB gzipped); later calls reuse it. */
 export function load() {
-  ready ??= init({ module_or_path: new URL('./tally-web_bg.wasm', import.meta.url) }).then(() => wasm);
+  ready ??= init({ module_or_path: new URL('./tally-web_bg.wasm', import.meta.url) }).then((e) => { exports = e; return wasm; });
   return ready;
+}
+
+/** Bytes of wasm linear memory in use (it only grows), for measuring. */
+export function wasmMemoryBytes() {
+  return exports?.memory?.buffer?.byteLength ?? 0;
 }
 
 function rethrow(e) {
