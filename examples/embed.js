@@ -9,6 +9,11 @@ window.addEventListener('message', (e) => {
     document.getElementById('frame').height = String(Math.ceil(e.data.height));
   }
 });
+// The frame may have reported before this script ran: ask again, now and whenever it reloads.
+const frame = document.getElementById('frame');
+const askSize = () => frame.contentWindow?.postMessage({ type: 'tally:size?' }, '*');
+frame.addEventListener('load', askSize);
+askSize();
 
 const a = await Tally.mount(document.getElementById('widget-a'), { view: 'summary', sample: 'aether', theme: 'light', asOf: AS_OF });
 document.getElementById('update-a').addEventListener('click', () => a.update({ view: 'breakdown' }));

@@ -1,6 +1,7 @@
 //! Iframe mode: `index.html?embed=<view>&sample=<id>&origins=<a,b>` renders just that view, reports
 //! its height to the parent page (`{type: "tally:height", height}`), and accepts data by
 //! `postMessage` (`{type: "tally:load", body, prices?}`) only from the origins the embedder listed.
+//! A parent that starts listening late sends `{type: "tally:size?"}` to get the height again.
 
 use std::sync::Arc;
 
@@ -46,12 +47,18 @@ fn post_height() {
 fn listen(state: AppState, origins: Vec<String>) {
     let Some(window) = web_sys::window() else { return };
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let data = e.data();
+        let kind = js_sys::Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
+        // Anyone may ask for the height (a parent that started listening late); it reveals nothing.
+        if kind.as_deref() == Some("tally:size?") {
+            post_height();
+            return;
+        }
         // Data only from origins the embedder allowed in the URL; everything else is ignored.
         if !origins.iter().any(|o| *o == e.origin()) {
             return;
         }
-        let data = e.data();
-        if js_sys::Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string()).as_deref() != Some("tally:load") {
+        if kind.as_deref() != Some("tally:load") {
             return;
         }
         let text = |key: &str| {

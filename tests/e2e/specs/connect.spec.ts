@@ -148,3 +148,11 @@ test('the credential stays out of the URL, the DOM text and storage unless the u
   await page.getByTestId('connect-remember').uncheck();
   expect(await page.evaluate(() => localStorage.getItem('tally.credential.aether'))).toBeNull();
 });
+
+test('a provider that does not answer within 30 s is a timeout with the host named', async ({ tally, page }) => {
+  test.setTimeout(90_000);
+  await tally.open();
+  await connect(page, { provider: 'hyperstack', token: 'slow-40000' });
+  await expect(tally.error).toContainText('no answer from 127.0.0.1:8081 within 30 s', { timeout: 45_000 });
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+});

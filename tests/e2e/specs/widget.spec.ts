@@ -5,7 +5,8 @@ import { join } from 'node:path';
 const AS_OF = '2026-11-23T12:00:00Z';
 const EXAMPLE = '/examples/embed.html';
 
-test('the example page mounts two independent widgets with different data and themes', async ({ page }) => {
+test('the example page mounts two independent widgets with different data and themes', async ({ page, consoleErrors }) => {
+  void consoleErrors;
   await page.goto(EXAMPLE);
   const a = page.getByTestId('widget-a');
   const b = page.getByTestId('widget-b');
@@ -23,7 +24,8 @@ test('the example page mounts two independent widgets with different data and th
   await page.screenshot({ path: join(artifacts, 'embed-example.png'), fullPage: true });
 });
 
-test("the host page's styles stay untouched and do not reach into the widgets", async ({ page }) => {
+test("the host page's styles stay untouched and do not reach into the widgets", async ({ page, consoleErrors }) => {
+  void consoleErrors;
   await page.goto(EXAMPLE);
   await expect(page.getByTestId('widget-a').getByTestId('total')).toBeVisible({ timeout: 30_000 });
   const host = await page.evaluate(() => ({
@@ -45,7 +47,8 @@ test("the host page's styles stay untouched and do not reach into the widgets", 
   expect(inside.tdColor).not.toBe('rgb(176, 0, 32)');
 });
 
-test('update changes the view and destroy leaves no DOM behind', async ({ page }) => {
+test('update changes the view and destroy leaves no DOM behind', async ({ page, consoleErrors }) => {
+  void consoleErrors;
   await page.goto(EXAMPLE);
   const a = page.getByTestId('widget-a');
   await expect(a.getByTestId('total')).toBeVisible({ timeout: 30_000 });
@@ -61,7 +64,8 @@ test('update changes the view and destroy leaves no DOM behind', async ({ page }
   await expect(page.getByTestId('widget-b').getByTestId('total')).toHaveAttribute('data-value', expected('hyperstack').total);
 });
 
-test('summarize() returns the same numbers as the CLI for each fixture, and errors reject', async ({ page }) => {
+test('summarize() returns the same numbers as the CLI for each fixture, and errors reject', async ({ page, consoleErrors }) => {
+  void consoleErrors;
   await page.goto(EXAMPLE);
   await page.waitForFunction(() => (window as any).Tally);
   for (const source of ['aether', 'hyperstack', 'elastic', 'cu']) {
@@ -81,7 +85,8 @@ test('summarize() returns the same numbers as the CLI for each fixture, and erro
   expect(provider).toBe('provider');
 });
 
-test('iframe mode sizes its frame and ignores data from origins it does not allow', async ({ page }) => {
+test('iframe mode sizes its frame and ignores data from origins it does not allow', async ({ page, consoleErrors }) => {
+  void consoleErrors;
   await page.goto(EXAMPLE);
   const frame = page.frameLocator('[data-testid=frame]');
   await expect(frame.getByTestId('total')).toHaveAttribute('data-value', expected('cu').total, { timeout: 30_000 });
@@ -93,7 +98,8 @@ test('iframe mode sizes its frame and ignores data from origins it does not allo
   await expect(frame.locator('.header')).toHaveCount(0);
 });
 
-test('iframe mode accepts data from an allowed origin', async ({ page }) => {
+test('iframe mode accepts data from an allowed origin', async ({ page, consoleErrors }) => {
+  void consoleErrors;
   const origin = 'http://127.0.0.1:4173';
   await page.goto(EXAMPLE);
   await page.evaluate((src) => { (document.querySelector('iframe') as HTMLIFrameElement).src = src; }, `../index.html?embed=summary&as_of=${AS_OF}&origins=${origin}`);
