@@ -171,7 +171,7 @@ fn to_lines(b: &Breakdown, month: Option<&str>) -> (Vec<Line>, Decimal, String) 
         };
         out.push(Line { period, group: group.unwrap_or_else(|| "(none)".into()), total: r.total });
     }
-    let total = if month.is_some() { out.iter().map(|l| l.total).sum() } else { b.total };
+    let total = if month.is_some() { out.iter().fold(Decimal::ZERO, |a, l| a.saturating_add(l.total)) } else { b.total };
     (out, total, b.currency.clone())
 }
 
@@ -183,7 +183,7 @@ fn chart_series(lines: &[Line], currency: String) -> ChartSeries {
     let mut totals: Vec<(String, Decimal)> = Vec::new();
     for l in lines {
         match totals.iter_mut().find(|(g, _)| *g == l.group) {
-            Some(t) => t.1 += l.total,
+            Some(t) => t.1 = t.1.saturating_add(l.total),
             None => totals.push((l.group.clone(), l.total)),
         }
     }
@@ -194,7 +194,7 @@ fn chart_series(lines: &[Line], currency: String) -> ChartSeries {
         .map(|c| {
             series
                 .iter()
-                .map(|s| lines.iter().filter(|l| &l.period == c && &l.group == s).map(|l| l.total).sum())
+                .map(|s| lines.iter().filter(|l| &l.period == c && &l.group == s).fold(Decimal::ZERO, |a, l| a.saturating_add(l.total)))
                 .collect()
         })
         .collect();

@@ -64,6 +64,7 @@ pub fn nice_step(max: Decimal, target: u32) -> Decimal {
         return Decimal::ONE;
     }
     let rough = max / Decimal::from(target);
+    // Decimal::MAX / 5 is still far above any 1-2-5 step we can represent: cap the search.
     let mut magnitude = Decimal::ONE;
     while magnitude * Decimal::TEN <= rough && magnitude < Decimal::from(1_000_000_000_000_000u64) {
         magnitude *= Decimal::TEN;
@@ -86,7 +87,7 @@ pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins
         values.iter().map(|col| col.iter().filter(|v| **v > Decimal::ZERO).fold(Decimal::ZERO, |a, v| a.saturating_add(*v))).collect();
     let top = totals.iter().copied().max().unwrap_or(Decimal::ZERO);
     let step = nice_step(top, 5);
-    let max = if top <= Decimal::ZERO { step } else { (top / step).ceil() * step };
+    let max = if top <= Decimal::ZERO { step } else { (top / step).ceil().checked_mul(step).unwrap_or(top) };
     let plot_w = (width - m.left - m.right).max(1.0);
     let plot_h = (height - m.top - m.bottom).max(1.0);
     let max_f = max.to_f64().unwrap_or(1.0).max(f64::MIN_POSITIVE);
@@ -113,7 +114,10 @@ pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins
     let mut v = Decimal::ZERO;
     while v <= max && ticks.len() < 50 {
         ticks.push(Tick { y: m.top + plot_h - scale(v), value: v });
-        v += step;
+        match v.checked_add(step) {
+            Some(next) => v = next,
+            None => break,
+        }
     }
     ChartLayout { bars, ticks, column_centres, max }
 }
@@ -155,5 +159,12 @@ mod tests {
         assert!(layout.bars.is_empty());
         assert!(!layout.ticks.is_empty());
         assert!(layout.ticks.iter().all(|t| t.y.is_finite()));
+    }
+
+    #[test]
+    fn amounts_near_the_decimal_limit_do_not_overflow() {
+        let layout = stacked_bars(&[vec![Decimal::MAX, Decimal::MAX]], 400.0, 240.0, M);
+        assert!(!layout.ticks.is_empty());
+        assert!(layout.bars.iter().all(|b| b.height.is_finite()));
     }
 }

@@ -384,7 +384,7 @@ fn deltas(base: &[crate::aggregate::Group], scen: &[crate::aggregate::Group], dp
     keys.into_iter()
         .map(|k| {
             let (b, s) = (find(base, k), find(scen, k));
-            Delta { key: k.to_string(), base: round_to(b, dp).to_string(), scenario: round_to(s, dp).to_string(), difference: round_to(s - b, dp).to_string() }
+            Delta { key: k.to_string(), base: round_to(b, dp).to_string(), scenario: round_to(s, dp).to_string(), difference: round_to(s.saturating_sub(b), dp).to_string() }
         })
         .collect()
 }
@@ -410,7 +410,7 @@ pub fn estimate(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>, 
         name: scenario.name.clone(),
         base: base_summary.total.to_string(),
         scenario: scen_summary.total.to_string(),
-        difference: round_to(scen_summary.total - base_summary.total, dp).to_string(),
+        difference: round_to(scen_summary.total.saturating_sub(base_summary.total), dp).to_string(),
         by_month: deltas(&month(&base_priced)?, &month(&scen_priced)?, dp),
         by_resource_type: deltas(&base_summary.by_resource_type, &scen_summary.by_resource_type, dp),
         by_category: deltas(&base_summary.by_category, &scen_summary.by_category, dp),
