@@ -166,8 +166,10 @@ impl AppState {
         self.notice.set(Some(Notice { is_error: false, text: text.into() }));
     }
 
-    /// The summary of everything loaded, computed by the core in the page.
-    pub fn summary(&self) -> Option<Result<Summary, String>> {
+    /// Prices everything loaded with the current book and runs `f` on it (tracked: call inside a
+    /// `Memo` to recompute on change, or under `untrack` for a one-off export). `None` when nothing
+    /// is loaded.
+    pub fn with_priced<T>(&self, f: impl FnOnce(&tally_core::Priced<'_>) -> tally_core::Result<T>) -> Option<Result<T, String>> {
         let datasets = self.datasets.get();
         if datasets.is_empty() {
             return None;
@@ -175,7 +177,12 @@ impl AppState {
         let book = self.book.get();
         let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
         let ctx = Context { as_of: self.as_of.get(), range: None };
-        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| summarize(&p)).map_err(|e| e.to_string()))
+        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| f(&p)).map_err(|e| e.to_string()))
+    }
+
+    /// The summary of everything loaded, computed by the core in the page.
+    pub fn summary(&self) -> Option<Result<Summary, String>> {
+        self.with_priced(summarize)
     }
 
     /// The scenario as saved and shared: its adjustments plus the edited price book, if valid.
@@ -214,13 +221,6 @@ impl AppState {
 
     /// A breakdown of everything loaded.
     pub fn breakdown(&self, by: &[Dimension]) -> Option<Result<Breakdown, String>> {
-        let datasets = self.datasets.get();
-        if datasets.is_empty() {
-            return None;
-        }
-        let book = self.book.get();
-        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
-        let ctx = Context { as_of: self.as_of.get(), range: None };
-        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| breakdown(&p, by)).map_err(|e| e.to_string()))
+        self.with_priced(|p| breakdown(p, by))
     }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-use tally_core::{billable_hours, estimate, focus_csv, price, Adjustment, AmountText, Comparison, Context, Dimension, Match, NewCharge, Scenario, Usage};
+use tally_core::{billable_hours, estimate, focus_csv, Adjustment, AmountText, Comparison, Context, Dimension, Match, NewCharge, Scenario, Usage};
 
 use crate::book_draft::BookDraft;
 use crate::components::{BarChart, ChartSeries, PriceBookEditor};
@@ -325,12 +325,7 @@ fn ShareAndExport() -> impl IntoView {
         Err(e) => state.error(e),
     };
     let priced_text = move |f: fn(&tally_core::Priced<'_>) -> Result<String, tally_core::Error>| -> Result<String, String> {
-        let datasets = state.datasets.get_untracked();
-        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
-        let book = state.book.get_untracked();
-        let ctx = Context { as_of: state.as_of.get_untracked(), range: None };
-        let priced = price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).map_err(|e| e.to_string())?;
-        f(&priced).map_err(|e| e.to_string())
+        untrack(|| state.with_priced(f)).unwrap_or_else(|| Err("nothing is loaded: load usage on the Data view first".into()))
     };
     let comparison_csv = move || -> Result<String, String> {
         let datasets = state.datasets.get_untracked();

@@ -56,7 +56,12 @@ impl Match {
             && self.category.as_deref().is_none_or(|k| k == c.category.id())
     }
 
+    /// The price book selector for a `set_price`: prices are chosen by source, resource type and
+    /// unit only, so a match on a resource or category is refused rather than silently widened.
     fn selector(&self, path: &str) -> Result<Selector> {
+        if self.resource.is_some() || self.category.is_some() {
+            return Err(Error::invalid(path, "set_price matches by source, resource_type and unit only (not resource or category)"));
+        }
         let source = match self.source.as_deref() {
             None => None,
             Some(s) => Some(Source::from_id(s).ok_or_else(|| Error::invalid(format!("{path}.source"), format!("unknown source \"{s}\"")))?),

@@ -224,3 +224,14 @@ fn the_forecast_adds_bill_per_minute_for_an_active_resource_and_extrapolates_the
     assert_eq!(s.forecast.unwrap().total.to_string(), "80.00");
     assert!(run(&[&a], Some(&b), "2026-12-11T00:00:00Z").forecast.is_none(), "past the body's period");
 }
+
+#[test]
+fn a_set_price_scoped_to_one_resource_is_refused_rather_than_widened() {
+    let u = usage(&aether_items(&[("gpu", "1", "hour", "2026-11-02T00:00:00Z")]));
+    let scenario = tally_core::Scenario::parse(
+        br#"{"adjustments": [{"action": "set_price", "match": {"resource_type": "gpu", "resource": "p1"}, "unit_price": "9"}]}"#,
+    )
+    .unwrap();
+    let e = tally_core::estimate(&scenario, &[&u], None, ctx("2026-11-23T12:00:00Z")).unwrap_err().to_string();
+    assert_eq!(e, "adjustments[0].match: set_price matches by source, resource_type and unit only (not resource or category)");
+}
