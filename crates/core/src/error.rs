@@ -152,7 +152,13 @@ fn tidy_serde_message(err: &serde_json::Error) -> String {
                     .or_else(|| found.strip_prefix("floating point "))
                     .unwrap_or(found)
                     .trim_matches('`');
-                let found = if found == "unit value" { "null" } else { found };
+                let found = found.strip_prefix("boolean ").unwrap_or(found).trim_matches('`');
+                let found = match found {
+                    "unit value" => "null",
+                    "sequence" => "an array",
+                    "map" => "an object",
+                    other => other,
+                };
                 let expected = expected.replace("a borrowed string", "a string");
                 return format!("expected {expected}, found {found}");
             }

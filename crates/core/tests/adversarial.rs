@@ -171,3 +171,15 @@ fn fuzz_findings_stay_fixed() {
         }
     }
 }
+
+/// Random bytes that happen to start like a JSON value (a digit, `[`, `"`) are "not valid JSON"
+/// first of all; a well-formed body of the wrong type still says what was expected instead.
+#[test]
+fn garbage_starting_like_a_value_is_not_valid_json() {
+    for body in [&b"4\x00\xff\x13garbage"[..], b"[1, 2", b"\"abc\" trailing", b"- 12"] {
+        let message = read_usage(body, None).unwrap_err().to_string();
+        assert!(message.starts_with("not valid JSON"), "{message}");
+    }
+    assert_eq!(read_usage(b"[1, 2]", None).unwrap_err().to_string(), "expected a JSON object (a provider's usage or error body), found an array");
+    assert_eq!(read_usage(b"42", None).unwrap_err().to_string(), "expected a JSON object (a provider's usage or error body), found 42");
+}

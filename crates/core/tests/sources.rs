@@ -170,12 +170,12 @@ fn malformed_input_gets_a_clear_error_with_the_field_path() {
         (r#"{"items": [{"resource_type": "x", "quantity": 1, "unit": "h", "recorded_at": "yesterday"}]}"#, "items[0].recorded_at: expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"yesterday\""),
         (r#"{"items": [{"resource_type": "x", "quantity": 1e400, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: number out of range: 1e400"),
         (r#"{"items": [{"resource_type": 5, "quantity": 1, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].resource_type: expected a string, found 5"),
-        (r#"{"items": {}}"#, "items: expected an array of usage items, found map"),
+        (r#"{"items": {}}"#, "items: expected an array of usage items, found an object"),
         (r#"{"status": true, "data": [{"resource_id": 1}]}"#, "data[0]: missing field `resource_type`"),
         (r#"{"total_cost": true, "deployments": []}"#, "total_cost: expected a number, found true"),
         (r#"{"code": 0, "data": {"yearMonth": "2026-13", "daily": [], "summary": {"deposited": 1, "granted": 0, "used": 0}}, "requestId": "r"}"#, "data.yearMonth: expected YYYY-MM, found \"2026-13\""),
         (r#"{"items": [], "items": []}"#, "duplicate key \"items\""),
-        (r#"[1, 2]"#, "expected a JSON object (a provider's usage or error body), found sequence"),
+        (r#"[1, 2]"#, "expected a JSON object (a provider's usage or error body), found an array"),
     ];
     for (body, want) in cases {
         let got = err(body);

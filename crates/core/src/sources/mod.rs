@@ -77,6 +77,12 @@ fn locate_error(bytes: &[u8]) -> Error {
     let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
     match (envelope::EnvelopeSeed { interner: &mut interner, body_len: 0 }).deserialize(tracked) {
         Ok(_) => Error::new(ErrorKind::Shape("the body could not be read".into())),
+        Err(err) if err.is_data() => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            // A body that is not JSON at all (say, random bytes that happen to start with a digit)
+            // is first of all "not valid JSON", not "expected an object, found 4".
+            Err(syntax) => Error::from_json("", &syntax),
+            Ok(_) => Error::from_json(&track.path().to_string(), &err),
+        },
         Err(err) => Error::from_json(&track.path().to_string(), &err),
     }
 }
