@@ -24,6 +24,7 @@ html = html.replace(inline, (_all, attrs, body) => {
 const csp = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",

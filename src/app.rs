@@ -12,6 +12,8 @@ use crate::state::{AppState, View};
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new(as_of_from_url().unwrap_or_else(now));
+    // The page stays responsive while the engine reads and prices big bodies in a worker.
+    state.use_worker();
     provide_context(state);
     if let Some(request) = crate::embed::from_url() {
         return view! { <crate::embed::EmbedView request=request/> }.into_any();

@@ -72,12 +72,14 @@ fn listen(state: AppState, origins: Vec<String>) {
             }
         }
         if let Some(body) = text("body") {
-            match tally_core::read_usage(body.as_bytes(), None) {
-                Ok(u) => {
-                    state.add("data".into(), u, true);
-                    state.notice.set(None);
-                }
-                Err(e) => state.error(e.to_string()),
+            match crate::loader::text_blob(&body) {
+                Ok(blob) => leptos::task::spawn_local(async move {
+                    match state.load("data".into(), blob, true).await {
+                        Ok(()) => state.notice.set(None),
+                        Err(e) => state.error(e),
+                    }
+                }),
+                Err(e) => state.error(e),
             }
         }
     });

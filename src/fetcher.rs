@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_net::http::Request;
-use tally_core::{http_error, is_retryable, read_fetched, retry_delay_ms, PlannedRequest, Source, Usage};
+use tally_core::{http_error, is_retryable, retry_delay_ms, PlannedRequest, Source};
 use wasm_bindgen::prelude::*;
 
 /// How long one request may take.
@@ -50,7 +50,7 @@ fn host(url: &str) -> &str {
 }
 
 /// Fetches one planned request, retrying as the rules say. `progress` receives status lines.
-async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cancel: &CancelHandle, progress: &dyn Fn(String)) -> Result<Usage, String> {
+async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cancel: &CancelHandle, progress: &dyn Fn(String)) -> Result<Vec<u8>, String> {
     let mut attempt = 0;
     loop {
         if cancel.is_cancelled() {
@@ -92,7 +92,8 @@ async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cance
         let status = response.status();
         let body = response.binary().await.unwrap_or_default();
         if (200..300).contains(&status) {
-            return read_fetched(&body, req, source).map_err(|e| e.in_file(format!("{} ({})", source.display_name(), req.label)).to_string());
+            // Read (and checked) by the engine, off the page's thread.
+            return Ok(body);
         }
         if is_retryable(status) {
             let retry_after = response.headers().get("retry-after");
@@ -114,7 +115,7 @@ pub async fn fetch_all(
     credential: &str,
     cancel: &CancelHandle,
     progress: &dyn Fn(String),
-) -> Result<Vec<Usage>, String> {
+) -> Result<Vec<Vec<u8>>, String> {
     let mut out = Vec::with_capacity(requests.len());
     for (i, req) in requests.iter().enumerate() {
         progress(format!("Fetching {} {} ({} of {})…", source.display_name(), req.label, i + 1, requests.len()));

@@ -72,3 +72,8 @@ pub fn date_label(key: &str) -> String {
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     date.to_locale_date_string(&locale(), &options).as_string().unwrap_or_else(|| key.to_string())
 }
+
+/// A whole count with the locale's digit grouping ("1,000,000").
+pub fn count(n: usize) -> String {
+    number_format(0, None).and_then(|f| f.format().call1(&f, &JsValue::from(n as f64)).ok()?.as_string()).unwrap_or_else(|| n.to_string())
+}

@@ -6,6 +6,7 @@ pub mod components;
 pub mod crash;
 pub mod credentials;
 pub mod download;
+pub mod engine;
 pub mod embed;
 pub mod format;
 pub mod fetcher;

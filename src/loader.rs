@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
-use tally_core::{read_usage, PriceBook};
+use tally_core::PriceBook;
+use wasm_bindgen::JsCast;
 
 use crate::state::AppState;
 
@@ -29,13 +30,26 @@ pub const SAMPLES: [Sample; 4] = [
     Sample { id: "cu", label: "CU credits: workflow usage", usage: "fixtures/cu/usage.json", prices: None },
 ];
 
-/// Fetches a same-origin file as bytes.
-async fn get_bytes(url: &str) -> Result<Vec<u8>, String> {
+/// Fetches a same-origin file.
+async fn get(url: &str) -> Result<gloo_net::http::Response, String> {
     let response = Request::get(url).send().await.map_err(|e| format!("could not fetch {url}: {e}"))?;
     if !response.ok() {
         return Err(format!("could not fetch {url}: HTTP {}", response.status()));
     }
-    response.binary().await.map_err(|e| format!("could not read {url}: {e}"))
+    Ok(response)
+}
+
+/// Fetches a same-origin file as bytes.
+async fn get_bytes(url: &str) -> Result<Vec<u8>, String> {
+    get(url).await?.binary().await.map_err(|e| format!("could not read {url}: {e}"))
+}
+
+/// Fetches a same-origin file as a `Blob`, which goes to the engine without a copy in the page.
+async fn get_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let response: web_sys::Response = get(url).await?.into();
+    let promise = response.blob().map_err(|_| format!("could not read {url}"))?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| format!("could not read {url}"))?;
+    blob.dyn_into().map_err(|_| format!("could not read {url}"))
 }
 
 /// Loads a bundled sample (replacing what is loaded), with its price book.
@@ -46,9 +60,8 @@ pub async fn load_sample(state: AppState, sample: Sample) {
 /// Loads a bundled sample from under `base` (the widget's asset URL; empty = this page's).
 pub async fn load_sample_from(state: AppState, sample: Sample, base: String) {
     state.busy.set(Some(format!("Loading {}…", sample.label)));
-    let result = async {
-        let bytes = get_bytes(&format!("{base}{}", sample.usage)).await?;
-        let usage = read_usage(&bytes, None).map_err(|e| e.in_file(sample.usage).to_string())?;
+    let fetched = async {
+        let body = get_blob(&format!("{base}{}", sample.usage)).await?;
         let book = match sample.prices {
             Some(path) => {
                 let bytes = get_bytes(&format!("{base}{path}")).await?;
@@ -56,34 +69,53 @@ pub async fn load_sample_from(state: AppState, sample: Sample, base: String) {
             }
             None => None,
         };
-        Ok::<_, String>((usage, book))
+        Ok::<_, String>((body, book))
     }
     .await;
     state.busy.set(None);
+    let result = match fetched {
+        Ok((body, book)) => state.load("bundled sample".to_string(), body, true).await.map(|()| book),
+        Err(e) => Err(e),
+    };
     match result {
-        Ok((usage, book)) => {
-            state.book.set(book.map(|b| (format!("{} sample prices", usage.source.display_name()), Arc::new(b))));
-            state.add("bundled sample".to_string(), usage, true);
+        Ok(book) => {
+            let source = state.datasets.get_untracked().last().map(|d| d.meta.source.display_name());
+            state.book.set(book.map(|b| (format!("{} sample prices", source.unwrap_or("sample")), Arc::new(b))));
             state.notice.set(None);
         }
-        Err(e) => state.error(e),
+        Err(e) if e == "cancelled" => {}
+        Err(e) => state.error(format!("{}: {e}", sample.usage)),
     }
 }
 
-/// Parses a body the user gave (file or paste) and adds it to what is loaded. On failure nothing
-/// loaded before is touched, and the message names the field.
-pub fn load_bytes(state: AppState, label: &str, bytes: &[u8]) -> bool {
-    match read_usage(bytes, None) {
-        Ok(usage) => {
-            state.add(label.to_string(), usage, false);
+/// Reads a body the user gave (file or paste) in the engine and adds it to what is loaded. On
+/// failure nothing loaded before is touched, and the message names the file and field.
+pub async fn load_body(state: AppState, label: &str, body: web_sys::Blob) -> bool {
+    match state.load(label.to_string(), body, false).await {
+        Ok(()) => {
             state.info(format!("Loaded {label}."));
             true
         }
+        Err(e) if e == "cancelled" => false,
         Err(e) => {
-            state.error(e.in_file(label).to_string());
+            state.error(format!("{label}: {e}"));
             false
         }
     }
+}
+
+/// A `Blob` holding `text` (a paste, a body from the embedding page).
+pub fn text_blob(text: &str) -> Result<web_sys::Blob, String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not hold the text".to_string())
+}
+
+/// A `Blob` holding `bytes` (a fetched body).
+pub fn bytes_blob(bytes: &[u8]) -> Result<web_sys::Blob, String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser could not hold the body".to_string())
 }
 
 /// Parses a price book the user gave.

@@ -2,6 +2,10 @@
 //! `window.__tallyWidget`), in which case the host page mounts views itself.
 
 fn main() {
+    // The engine worker loads this same wasm; it has no window and mounts nothing.
+    if web_sys::window().is_none() {
+        return;
+    }
     tally_web::crash::install();
     let widget = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"__tallyWidget".into()).ok())

@@ -3,18 +3,31 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tally_core::{breakdown, price, summarize, Breakdown, Context, Dimension, PriceBook, Summary, Usage};
+use tally_core::{Breakdown, Dimension, PriceBook, Summary, Usage};
 
-/// One loaded body: where it came from and what it held. The raw text is kept so nothing the user
-/// entered is lost when a later step fails.
+use crate::engine::{failure, DatasetMeta, Engine, Export, Inputs, Job, Origin, Reply};
+
+/// One loaded body: where it came from and what it held. Its charges live in the engine (a Web
+/// Worker in the portal); the page keeps what it shows and pickers need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
-    /// Unique id for keyed lists.
+    /// Unique id for keyed lists and engine requests.
     pub id: u32,
     /// What the user sees: a sample name, a file name, "pasted JSON", a URL's host.
     pub label: String,
-    /// The parsed usage.
-    pub usage: Arc<Usage>,
+    /// Provider, size and the values the what-if pickers offer.
+    pub meta: DatasetMeta,
+}
+
+/// Long work in the engine the user can see and cancel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Work {
+    /// What is happening ("Reading usage-2026.json").
+    pub label: String,
+    /// Usage items read so far, once the engine reports them.
+    pub items: Option<usize>,
+    /// The body's size in bytes, to estimate how far a read got.
+    pub bytes: f64,
 }
 
 /// The app's views.
@@ -124,6 +137,12 @@ pub struct AppState {
     pub scenario: RwSignal<tally_core::Scenario>,
     /// The price book being edited for the scenario; `None` = the scenario uses the current book.
     pub book_draft: RwSignal<Option<crate::book_draft::BookDraft>>,
+    /// The engine that holds the charges and computes.
+    pub engine: StoredValue<Engine, LocalStorage>,
+    /// A body being read by the engine.
+    pub work: RwSignal<Option<Work>>,
+    /// Computations in flight.
+    pub computing: RwSignal<u32>,
 }
 
 impl AppState {
@@ -140,20 +159,72 @@ impl AppState {
             drafts: Drafts::new(),
             scenario: RwSignal::new(tally_core::Scenario::default()),
             book_draft: RwSignal::new(None),
+            engine: StoredValue::new_local(Engine::in_page()),
+            work: RwSignal::new(None),
+            computing: RwSignal::new(0),
         }
     }
 
-    /// Adds a parsed body (or replaces everything when `replace`).
-    pub fn add(&self, label: String, usage: Usage, replace: bool) {
+    /// Moves the engine into a Web Worker (the portal; the widget keeps it in the page).
+    pub fn use_worker(&self) {
+        self.engine.set_value(Engine::in_worker());
+    }
+
+    /// Reads a body in the engine and adds it to what is loaded (or replaces everything when
+    /// `replace`). On failure nothing loaded before is touched and the message names the field;
+    /// a cancelled read says so and changes nothing.
+    pub async fn load(&self, label: String, body: web_sys::Blob, replace: bool) -> Result<(), String> {
+        self.load_from(label, Origin::Body, vec![body], replace).await
+    }
+
+    /// [`AppState::load`] for bodies of a known origin (several fetched months make one dataset).
+    pub async fn load_from(&self, label: String, from: Origin, bodies: Vec<web_sys::Blob>, replace: bool) -> Result<(), String> {
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
-        let ds = Dataset { id, label, usage: Arc::new(usage) };
+        let state = *self;
+        let bytes = bodies.iter().map(web_sys::Blob::size).sum();
+        self.work.set(Some(Work { label: format!("Reading {label}"), items: None, bytes }));
+        let progress = move |items: usize| state.work.update(|w| if let Some(w) = w { w.items = Some(items) });
+        let result = self.engine.get_value().load(id, from, bodies, progress).await;
+        self.work.set(None);
+        let meta = result?;
+        self.push(Dataset { id, label, meta }, replace);
+        Ok(())
+    }
+
+    /// Adds a body the page already read (the widget validates bodies synchronously). In-page engines only.
+    pub fn adopt(&self, label: String, usage: Usage, replace: bool) {
+        let id = self.next_id.get_untracked();
+        self.next_id.set(id + 1);
+        if let Some(meta) = self.engine.get_value().adopt(id, usage) {
+            self.push(Dataset { id, label, meta }, replace);
+        }
+    }
+
+    fn push(&self, dataset: Dataset, replace: bool) {
+        let mut gone = Vec::new();
         self.datasets.update(|list| {
             if replace {
-                list.clear();
+                gone = list.drain(..).map(|d| d.id).collect();
             }
-            list.push(ds);
+            list.push(dataset);
         });
+        if !gone.is_empty() {
+            self.engine.get_value().forget(gone);
+        }
+    }
+
+    /// Removes a loaded body.
+    pub fn remove(&self, id: u32) {
+        self.datasets.update(|l| l.retain(|d| d.id != id));
+        self.engine.get_value().forget(vec![id]);
+    }
+
+    /// Stops the engine's current work (a long read or computation); what was loaded stays.
+    pub fn cancel_work(&self) {
+        self.engine.get_value().restart("cancelled");
+        self.work.set(None);
+        self.info("Cancelled. What was loaded before is still there.");
     }
 
     /// Shows an error.
@@ -166,23 +237,79 @@ impl AppState {
         self.notice.set(Some(Notice { is_error: false, text: text.into() }));
     }
 
-    /// Prices everything loaded with the current book and runs `f` on it (tracked: call inside a
-    /// `Memo` to recompute on change, or under `untrack` for a one-off export). `None` when nothing
-    /// is loaded.
-    pub fn with_priced<T>(&self, f: impl FnOnce(&tally_core::Priced<'_>) -> tally_core::Result<T>) -> Option<Result<T, String>> {
+    /// What every computation depends on (tracked); `None` when nothing is loaded.
+    pub fn inputs(&self) -> Option<Inputs> {
         let datasets = self.datasets.get();
         if datasets.is_empty() {
             return None;
         }
-        let book = self.book.get();
-        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
-        let ctx = Context { as_of: self.as_of.get(), range: None };
-        Some(price(&usages, book.as_ref().map(|b| b.1.as_ref()), ctx).and_then(|p| f(&p)).map_err(|e| e.to_string()))
+        Some(self.inputs_with(datasets.iter().map(|d| d.id).collect()))
     }
 
-    /// The summary of everything loaded, computed by the core in the page.
-    pub fn summary(&self) -> Option<Result<Summary, String>> {
-        self.with_priced(summarize)
+    fn inputs_with(&self, datasets: Vec<u32>) -> Inputs {
+        Inputs {
+            datasets,
+            book: self.book.get().map(|(_, b)| b.to_json()),
+            as_of: self.as_of.get().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+    }
+
+    /// A value the engine computes, kept up to date: whenever `job` or the inputs change, the
+    /// engine is asked again and the latest answer wins. `None` while nothing is loaded (or `job`
+    /// is `None`) and before the first answer.
+    pub fn computed<T: Send + Sync + 'static>(
+        &self,
+        job: impl Fn() -> Option<(Job, Inputs)> + 'static,
+        pick: fn(Reply) -> Option<T>,
+    ) -> ReadSignal<Option<Result<T, String>>> {
+        let out = RwSignal::new(None);
+        let latest = StoredValue::new(0u64);
+        let state = *self;
+        Effect::new(move |_| {
+            let Some((job, inputs)) = job() else {
+                out.set(None);
+                return;
+            };
+            let generation = latest.get_value() + 1;
+            latest.set_value(generation);
+            let engine = state.engine.get_value();
+            state.computing.update(|n| *n += 1);
+            leptos::task::spawn_local(async move {
+                let reply = engine.compute(job, inputs).await;
+                state.computing.try_update(|n| *n = n.saturating_sub(1));
+                if latest.try_get_value() == Some(generation) {
+                    let value = match reply {
+                        Reply::Failed(e) if e == "cancelled" => Err("Cancelled. Change something (or reload) to compute again.".to_string()),
+                        other => pick(other.clone()).ok_or_else(|| failure(other)),
+                    };
+                    out.try_set(Some(value));
+                }
+            });
+        });
+        out.read_only()
+    }
+
+    /// The summary of everything loaded, kept up to date.
+    pub fn summary(&self) -> ReadSignal<Option<Result<Summary, String>>> {
+        let state = *self;
+        self.computed(move || state.inputs().map(|i| (Job::Summary, i)), |r| match r {
+            Reply::Summary(s) => Some(*s),
+            _ => None,
+        })
+    }
+
+    /// A download's text, computed now (untracked).
+    pub async fn export(&self, export: Export) -> Result<String, String> {
+        let inputs = untrack(|| self.inputs()).ok_or("nothing is loaded: load usage on the Data view first")?;
+        match self.engine.get_value().compute(Job::Export(export), inputs).await {
+            Reply::Text(t) => Ok(t),
+            other => Err(failure(other)),
+        }
+    }
+
+    /// The inputs over a chosen set of datasets (the what-if "start from nothing" uses none).
+    pub fn inputs_over(&self, datasets: Vec<u32>) -> Inputs {
+        self.inputs_with(datasets)
     }
 
     /// The scenario as saved and shared: its adjustments plus the edited price book, if valid.
@@ -208,19 +335,27 @@ impl AppState {
 
     /// Every loaded resource type, sorted, for pickers.
     pub fn resource_types(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .datasets
-            .get()
-            .iter()
-            .flat_map(|d| d.usage.charges.iter().filter(|c| c.category == tally_core::Category::Usage).map(|c| c.resource_type.to_string()).collect::<Vec<_>>())
-            .collect();
+        self.collect_meta(|m| &m.resource_types)
+    }
+
+    /// Every loaded Aether node pool, sorted, for pickers.
+    pub fn node_pools(&self) -> Vec<String> {
+        self.collect_meta(|m| &m.node_pools)
+    }
+
+    fn collect_meta(&self, field: fn(&DatasetMeta) -> &Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = self.datasets.get().iter().flat_map(|d| field(&d.meta).iter().cloned()).collect();
         out.sort();
         out.dedup();
         out
     }
 
-    /// A breakdown of everything loaded.
-    pub fn breakdown(&self, by: &[Dimension]) -> Option<Result<Breakdown, String>> {
-        self.with_priced(|p| breakdown(p, by))
+    /// A breakdown of everything loaded by `by()`, kept up to date.
+    pub fn breakdown(&self, by: impl Fn() -> Vec<Dimension> + 'static) -> ReadSignal<Option<Result<Breakdown, String>>> {
+        let state = *self;
+        self.computed(move || state.inputs().map(|i| (Job::Breakdown(by()), i)), |r| match r {
+            Reply::Breakdown(b) => Some(b.into()),
+            _ => None,
+        })
     }
 }

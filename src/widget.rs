@@ -159,7 +159,7 @@ fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, j
     let body = js_sys::Reflect::get(js, &"body".into()).unwrap_or(JsValue::UNDEFINED);
     if !body.is_undefined() && !body.is_null() {
         let usage = read(&body, &co)?;
-        state.add("data".into(), usage, true);
+        state.adopt("data".into(), usage, true);
     } else if let Some(id) = o.sample {
         let sample = *SAMPLES.iter().find(|s| s.id == id).ok_or_else(|| js_error("usage", format!("sample: unknown \"{id}\"")))?;
         let base = o.asset_base.unwrap_or_default();
@@ -172,7 +172,7 @@ fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, j
 #[component]
 fn CostCard() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let summary = Memo::new(move |_| state.summary());
+    let summary = state.summary();
     view! {
         {move || match summary.get() {
             None => view! { <p class="muted" data-testid="card-empty">"Loading…"</p> }.into_any(),

@@ -66,21 +66,55 @@ fn a_malformed_body_is_an_error_with_a_field_path_not_a_panic() {
 }
 
 #[wasm_bindgen_test]
-fn the_summary_page_mounts_and_shows_the_total() {
+async fn the_summary_page_mounts_and_shows_the_total() {
     let usage: Usage = read_usage(SOURCES[1].1, None).unwrap();
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let el: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container.clone());
     let handle = leptos::mount::mount_to(el, move || {
+        // The widget's engine: in the page.
         let state = tally_web::state::AppState::new(ctx().as_of);
-        state.add("hyperstack sample".into(), usage.clone(), true);
+        state.adopt("hyperstack sample".into(), usage.clone(), true);
         provide_context(state);
         view! { <tally_web::pages::SummaryPage/> }
     });
-    let total = container.query_selector("[data-testid=total]").unwrap().expect("the total is rendered");
+    // The engine answers asynchronously; give it a few turns of the event loop.
+    let mut total = None;
+    for _ in 0..50 {
+        total = container.query_selector("[data-testid=total]").unwrap();
+        if total.is_some() {
+            break;
+        }
+        sleep_ms(20).await;
+    }
+    let total = total.expect("the total is rendered");
     assert_eq!(total.get_attribute("data-value").as_deref(), Some("31897.62"));
     assert!(container.text_content().unwrap().contains("Excluded from billing"));
     drop(handle);
+}
+
+#[wasm_bindgen_test]
+fn the_engine_answers_what_the_core_computes_and_names_bad_input() {
+    use tally_web::engine::{Inputs, Job, Origin, Reply, Request, Workspace};
+    let mut engine = Workspace::default();
+    let loaded = engine.handle(Request::Load { id: 7, from: Origin::Body }, &[SOURCES[1].1.to_vec()], &mut |_| {});
+    let Reply::Loaded(meta) = loaded else { panic!("not loaded: {loaded:?}") };
+    assert_eq!(meta.source, tally_core::Source::Hyperstack);
+    let inputs = Inputs { datasets: vec![7], book: None, as_of: "2026-11-23T12:00:00Z".into() };
+    let Reply::Summary(summary) = engine.handle(Request::Compute { job: Job::Summary, inputs: inputs.clone() }, &[], &mut |_| {}) else { panic!() };
+    assert_eq!(summary.total.to_string(), "31897.62");
+    let bad = engine.handle(Request::Load { id: 8, from: Origin::Body }, &[br#"{"items": [{"quantity": "x"}]}"#.to_vec()], &mut |_| {});
+    assert!(matches!(&bad, Reply::Failed(m) if m.starts_with("items[0]")), "{bad:?}");
+    engine.handle(Request::Forget { ids: vec![7] }, &[], &mut |_| {});
+    let gone = engine.handle(Request::Compute { job: Job::Summary, inputs }, &[], &mut |_| {});
+    assert!(matches!(&gone, Reply::Failed(m) if m.contains("dataset 7 is not loaded")), "{gone:?}");
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]

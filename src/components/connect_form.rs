@@ -1,8 +1,10 @@
 use leptos::prelude::*;
-use tally_core::{default_base_url, merge, FetchPlan, Source};
+use tally_core::{default_base_url, FetchPlan, Source};
 
 use crate::credentials;
 use crate::fetcher::{fetch_all, CancelHandle};
+use crate::engine::Origin;
+use crate::loader::bytes_blob;
 use crate::state::{AppState, View};
 
 fn today() -> chrono::NaiveDate {
@@ -107,18 +109,32 @@ pub fn ConnectForm() -> impl IntoView {
             let result = fetch_all(s, &requests, token.trim(), &handle, &progress).await;
             state.busy.set(None);
             running.set(false);
-            match result.map(merge) {
-                Ok(Some(usage)) => {
-                    let label = match requests.as_slice() {
-                        [one] => format!("{} {}", s.display_name(), one.label),
-                        [first, .., last] => format!("{} {} to {}", s.display_name(), first.label, last.label),
-                        [] => s.display_name().to_string(),
+            let label = match requests.as_slice() {
+                [one] => format!("{} {}", s.display_name(), one.label),
+                [first, .., last] => format!("{} {} to {}", s.display_name(), first.label, last.label),
+                [] => s.display_name().to_string(),
+            };
+            let loaded = match result {
+                Ok(bodies) if bodies.is_empty() => Err("Nothing was fetched.".to_string()),
+                Ok(bodies) => {
+                    let from = Origin::Fetched {
+                        source: s,
+                        ranges: requests.iter().map(|r| r.range.map(|(a, b)| (a.to_rfc3339(), b.to_rfc3339()))).collect(),
+                        labels: requests.iter().map(|r| r.label.clone()).collect(),
                     };
-                    state.add(label.clone(), usage, false);
+                    match bodies.iter().map(|b| bytes_blob(b)).collect::<Result<Vec<_>, _>>() {
+                        Ok(blobs) => state.load_from(label.clone(), from, blobs, false).await,
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            match loaded {
+                Ok(()) => {
                     state.info(format!("Fetched {label}."));
                     state.view.set(View::Summary);
                 }
-                Ok(None) => state.error("Nothing was fetched."),
+                Err(e) if e == "cancelled" => {}
                 // The last good data stays loaded; only the message changes.
                 Err(e) => state.error(e),
             }

@@ -2,11 +2,54 @@ use leptos::prelude::*;
 
 use crate::state::AppState;
 
+/// Usage items in a byte of an Aether body, to estimate how far a long read got (generated and
+/// real bodies run 280-320 bytes an item).
+const BYTES_PER_ITEM: f64 = 300.0;
+
+/// How long a computation runs before the page says so (shorter ones would only flicker).
+const SHOW_COMPUTING_AFTER_MS: i32 = 300;
+
 /// The latest error or notice, and a busy indicator. Errors are announced to screen readers.
+/// Long engine work (reading a big body, computing over it) shows progress and can be cancelled.
 #[component]
 pub fn NoticeBanner() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let slow = RwSignal::new(false);
+    Effect::new(move |_| {
+        if state.computing.get() == 0 {
+            slow.set(false);
+            return;
+        }
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+            slow.try_set(state.computing.try_get_untracked().unwrap_or(0) > 0);
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(wasm_bindgen::JsCast::unchecked_ref(&callback), SHOW_COMPUTING_AFTER_MS);
+        }
+    });
+    let cancellable = move || state.engine.with_value(crate::engine::Engine::is_worker);
     view! {
+        {move || state.work.get().map(|w| {
+            let estimate = w.items.map(|n| (n as f64 * BYTES_PER_ITEM / w.bytes.max(1.0)).min(0.99));
+            view! {
+                <div class="busy" role="status" data-testid="work">
+                    <span class="spinner" aria-hidden="true"></span>
+                    <span>{w.label}"… "{w.items.map(|n| format!("{} items read", crate::format::count(n)))}</span>
+                    <progress max="1" value=estimate.map(|e| e.to_string()) aria-label="Progress"></progress>
+                    <Show when=cancellable>
+                        <button type="button" data-testid="cancel-work" on:click=move |_| state.cancel_work()>"Cancel"</button>
+                    </Show>
+                </div>
+            }
+        })}
+        {move || (slow.get() && state.work.get().is_none()).then(|| view! {
+            <div class="busy" role="status" data-testid="computing-banner">
+                <span class="spinner" aria-hidden="true"></span>"Computing…"
+                <Show when=cancellable>
+                    <button type="button" data-testid="cancel-work" on:click=move |_| state.cancel_work()>"Cancel"</button>
+                </Show>
+            </div>
+        })}
         {move || state.busy.get().map(|text| view! {
             <div class="busy" role="status" data-testid="busy"><span class="spinner" aria-hidden="true"></span>{text}</div>
         })}

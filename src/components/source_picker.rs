@@ -29,13 +29,13 @@ pub fn SourcePicker() -> impl IntoView {
                         let id = d.id;
                         let label = d.label.clone();
                         view! {
-                            <li class="chip">
-                                <span class="chip-source">{d.usage.source.display_name()}</span>
+                            <li class="chip" title=format!("{} charges", crate::format::count(d.meta.charges))>
+                                <span class="chip-source">{d.meta.source.display_name()}</span>
                                 <span class="chip-label">{d.label.clone()}</span>
                                 <button
                                     class="chip-remove"
                                     aria-label=format!("Remove {label}")
-                                    on:click=move |_| state.datasets.update(|l| l.retain(|x| x.id != id))
+                                    on:click=move |_| state.remove(id)
                                 >"×"</button>
                             </li>
                         }

@@ -42,14 +42,16 @@ pub fn BreakdownPage() -> impl IntoView {
     let month = RwSignal::new(None::<String>);
     let sort = RwSignal::new((SortBy::Period, true));
 
-    let data = Memo::new(move |_| {
-        let by: Vec<Dimension> = match month.get() {
+    let by = move || -> Vec<Dimension> {
+        match month.get() {
             None => vec![Dimension::Month, dim.get()],
             Some(_) => vec![Dimension::Month, Dimension::Day, dim.get()],
-        };
-        state.breakdown(&by)
-    });
+        }
+    };
+    let data = state.breakdown(by);
+    // Until the engine answers a changed question, the last answer is not shown as this one's.
     let lines = Memo::new(move |_| match data.get() {
+        Some(Ok(b)) if b.by != by() => Ok((Vec::new(), Decimal::ZERO, String::new())),
         Some(Ok(b)) => Ok(to_lines(&b, month.get().as_deref())),
         Some(Err(e)) => Err(e),
         None => Ok((Vec::new(), Decimal::ZERO, String::new())),

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::ConnectForm;
-use crate::loader::{load_book, load_bytes, load_sample, read_file, SAMPLES};
+use crate::loader::{load_body, load_book, load_sample, read_file, text_blob, SAMPLES};
 use crate::state::{AppState, View};
 
 /// Getting data in: bundled samples, files (picker or drag and drop), pasted JSON, a price book.
@@ -17,17 +17,19 @@ pub fn DataPage() -> impl IntoView {
         let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         leptos::task::spawn_local(async move {
             for file in list {
-                state.busy.set(Some(format!("Reading {}…", file.name())));
-                let result = read_file(&file).await;
-                state.busy.set(None);
-                match result {
-                    Ok(bytes) if as_book => {
-                        load_book(state, &file.name(), &bytes);
+                if as_book {
+                    state.busy.set(Some(format!("Reading {}…", file.name())));
+                    let result = read_file(&file).await;
+                    state.busy.set(None);
+                    match result {
+                        Ok(bytes) => {
+                            load_book(state, &file.name(), &bytes);
+                        }
+                        Err(e) => state.error(e),
                     }
-                    Ok(bytes) => {
-                        load_bytes(state, &file.name(), &bytes);
-                    }
-                    Err(e) => state.error(e),
+                } else {
+                    // A File is a Blob: it goes to the engine as is, never copied into the page.
+                    load_body(state, &file.name(), file.clone().into()).await;
                 }
             }
         });
@@ -58,9 +60,15 @@ pub fn DataPage() -> impl IntoView {
             return;
         }
         // The pasted text stays in the box whatever happens, so nothing typed is lost.
-        if load_bytes(state, "pasted JSON", text.as_bytes()) {
-            state.view.set(View::Summary);
-        }
+        let body = match text_blob(&text) {
+            Ok(b) => b,
+            Err(e) => return state.error(e),
+        };
+        leptos::task::spawn_local(async move {
+            if load_body(state, "pasted JSON", body).await {
+                state.view.set(View::Summary);
+            }
+        });
     };
 
     view! {

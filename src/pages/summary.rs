@@ -9,12 +9,13 @@ use crate::state::{AppState, View};
 #[component]
 pub fn SummaryPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let summary = Memo::new(move |_| state.summary());
+    let summary = state.summary();
     view! {
         <section class="page" aria-labelledby="summary-title">
             <h1 id="summary-title">"Summary"</h1>
             {move || match summary.get() {
-                None => view! { <EmptyState/> }.into_any(),
+                None if state.datasets.with(Vec::is_empty) => view! { <EmptyState/> }.into_any(),
+                None => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="summary-error">{e}</p> }.into_any(),
                 Some(Ok(s)) => view! { <SummaryBody summary=s/> }.into_any(),
             }}

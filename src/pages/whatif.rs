@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-use tally_core::{billable_hours, estimate, focus_csv, Adjustment, AmountText, Comparison, Context, Dimension, Match, NewCharge, Scenario, Usage};
+use tally_core::{billable_hours, Adjustment, AmountText, Comparison, Match, NewCharge, Scenario};
+
+use crate::engine::{Export, Job, Reply};
 
 use crate::book_draft::BookDraft;
 use crate::components::{BarChart, ChartSeries, PriceBookEditor};
@@ -75,17 +77,22 @@ pub fn WhatIfPage() -> impl IntoView {
     // Saved on every change, so a reload or a closed tab loses nothing.
     Effect::new(move |_| persist::save_scenario(&state.scenario_with_book().to_json()));
 
-    let comparison = Memo::new(move |_| -> Option<Result<Comparison, String>> {
-        let datasets = state.datasets.get();
-        let scenario = state.scenario_with_book();
-        if scenario.adjustments.is_empty() && scenario.price_book.is_none() && datasets.is_empty() {
-            return None;
-        }
-        let base: Vec<&Usage> = if from_nothing.get() { Vec::new() } else { datasets.iter().map(|d| d.usage.as_ref()).collect() };
-        let book = state.book.get();
-        let ctx = Context { as_of: state.as_of.get(), range: None };
-        Some(estimate(&scenario, &base, book.as_ref().map(|b| b.1.as_ref()), ctx).map(|r| r.2).map_err(|e| e.to_string()))
-    });
+    let comparison = state.computed(
+        move || {
+            let datasets: Vec<u32> = state.datasets.with(|d| d.iter().map(|d| d.id).collect());
+            let scenario = state.scenario_with_book();
+            if scenario.adjustments.is_empty() && scenario.price_book.is_none() && datasets.is_empty() {
+                return None;
+            }
+            let from_nothing = from_nothing.get();
+            let job = Job::Estimate { scenario: scenario.to_json(), from_nothing };
+            Some((job, state.inputs_over(datasets)))
+        },
+        |r| match r {
+            Reply::Estimate(c) => Some(*c),
+            _ => None,
+        },
+    );
     let add = move |a: Adjustment| state.scenario.update(|s| s.adjustments.push(a));
 
     view! {
@@ -139,7 +146,7 @@ fn ScenarioForms(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let types = Memo::new(move |_| state.resource_types());
-    let first_source = Memo::new(move |_| state.datasets.get().first().map_or("aether", |d| d.usage.source.id()).to_string());
+    let first_source = Memo::new(move |_| state.datasets.get().first().map_or("aether", |d| d.meta.source.id()).to_string());
     let month = Memo::new(move |_| tally_core::Month::of(state.as_of.get()).to_string());
 
     let scale_type = RwSignal::new(String::new());
@@ -158,12 +165,7 @@ fn ScenarioForms(
     };
     let billed = move || runs_parsed().map(|r| r.iter().map(|m| billable_hours(*m)).collect::<Vec<_>>());
     let type_options = move || types.get().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view();
-    let pools = Memo::new(move |_| {
-        let mut p: Vec<String> = state.datasets.get().iter().flat_map(|d| d.usage.charges.iter().filter_map(|c| c.dimensions.node_pool_id.as_deref().map(str::to_string)).collect::<Vec<_>>()).collect();
-        p.sort();
-        p.dedup();
-        p
-    });
+    let pools = Memo::new(move |_| state.node_pools());
     let fail = move |m: String| form_error.set(Some(m));
 
     view! {
@@ -266,7 +268,7 @@ fn Overrides() -> impl IntoView {
 #[component]
 fn Results(
     /// The comparison to show.
-    comparison: Memo<Option<Result<Comparison, String>>>,
+    comparison: ReadSignal<Option<Result<Comparison, String>>>,
 ) -> impl IntoView {
     let chart = Signal::derive(move || {
         let Some(Ok(c)) = comparison.get() else {
@@ -324,15 +326,12 @@ fn ShareAndExport() -> impl IntoView {
         Ok(()) => {}
         Err(e) => state.error(e),
     };
-    let priced_text = move |f: fn(&tally_core::Priced<'_>) -> Result<String, tally_core::Error>| -> Result<String, String> {
-        untrack(|| state.with_priced(f)).unwrap_or_else(|| Err("nothing is loaded: load usage on the Data view first".into()))
-    };
-    let comparison_csv = move || -> Result<String, String> {
-        let datasets = state.datasets.get_untracked();
-        let usages: Vec<&Usage> = datasets.iter().map(|d| d.usage.as_ref()).collect();
-        let book = state.book.get_untracked();
-        let ctx = Context { as_of: state.as_of.get_untracked(), range: None };
-        estimate(&state.scenario_with_book(), &usages, book.as_ref().map(|b| b.1.as_ref()), ctx).map(|r| r.2.to_csv()).map_err(|e| e.to_string())
+    // Computed by the engine, then saved.
+    let export = move |name: &'static str, what: Export| {
+        leptos::task::spawn_local(async move {
+            let text = state.export(what).await;
+            save(name, "text/csv", text);
+        });
     };
     view! {
         <div class="panel">
@@ -352,10 +351,10 @@ fn ShareAndExport() -> impl IntoView {
                     <input readonly data-testid="share-link" prop:value=move || link.get()/></label>
             </Show>
             <div class="button-row">
-                <button data-testid="download-comparison" on:click=move |_| save("tally-scenario-comparison.csv", "text/csv", comparison_csv())>"Comparison (CSV)"</button>
-                <button data-testid="download-summary" on:click=move |_| save("tally-summary.csv", "text/csv", priced_text(|p| tally_core::summarize(p).map(|s| s.to_csv())))>"Summary (CSV)"</button>
-                <button data-testid="download-breakdown" on:click=move |_| save("tally-breakdown.csv", "text/csv", priced_text(|p| tally_core::breakdown(p, &[Dimension::Month, Dimension::ResourceType]).map(|b| b.to_csv())))>"Breakdown (CSV)"</button>
-                <button data-testid="download-focus" on:click=move |_| save("tally-focus.csv", "text/csv", priced_text(|p| Ok(focus_csv(p))))>"Charges (FOCUS CSV)"</button>
+                <button data-testid="download-comparison" on:click=move |_| export("tally-scenario-comparison.csv", Export::ComparisonCsv { scenario: untrack(|| state.scenario_with_book()).to_json() })>"Comparison (CSV)"</button>
+                <button data-testid="download-summary" on:click=move |_| export("tally-summary.csv", Export::SummaryCsv)>"Summary (CSV)"</button>
+                <button data-testid="download-breakdown" on:click=move |_| export("tally-breakdown.csv", Export::BreakdownCsv)>"Breakdown (CSV)"</button>
+                <button data-testid="download-focus" on:click=move |_| export("tally-focus.csv", Export::FocusCsv)>"Charges (FOCUS CSV)"</button>
                 <button data-testid="download-scenario" on:click=move |_| save("tally-scenario.json", "application/json", Ok(state.scenario_with_book().to_json()))>"Scenario (JSON)"</button>
                 <button data-testid="download-book" on:click=move |_| save("tally-price-book.json", "application/json",
                     match state.book_draft.get_untracked() {

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::allocate::allocate;
 use crate::error::{Error, Result};
@@ -19,7 +19,7 @@ use crate::pricing::{Piece, Placement, Priced};
 use crate::time::{days_of_span, ms, split_by_weights, Month};
 
 /// A dimension to break a total down by (SPEC 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Dimension {
     /// `YYYY-MM`.
     Month,
@@ -215,7 +215,7 @@ fn day_slices(priced: &Priced<'_>, mut emit: impl FnMut(Slice)) {
 }
 
 /// One row of a breakdown: the values of each dimension and the allocated total.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
     /// Values in the order of `Breakdown::by`.
     pub values: Vec<DimValue>,
@@ -329,7 +329,7 @@ pub fn breakdown(priced: &Priced<'_>, by: &[Dimension]) -> Result<Breakdown> {
 }
 
 /// A group of a one-level breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// The group's value.
     pub key: String,

@@ -144,8 +144,13 @@ impl FetchPlan {
 /// # Errors
 /// As [`read_usage`].
 pub fn read_fetched(bytes: &[u8], request: &PlannedRequest, source: Source) -> Result<Usage> {
+    read_fetched_range(bytes, request.range, source)
+}
+
+/// [`read_fetched`] given only the request's range (what travels to the app's engine worker).
+pub fn read_fetched_range(bytes: &[u8], range: Option<(DateTime<Utc>, DateTime<Utc>)>, source: Source) -> Result<Usage> {
     let mut usage = read_usage(bytes, Some(source))?;
-    if let Some((start, end)) = request.range {
+    if let Some((start, end)) = range {
         for c in &mut usage.charges {
             if c.period == Period::Unspecified {
                 c.period = Period::Span { start, end };

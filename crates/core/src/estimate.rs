@@ -332,7 +332,7 @@ pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> 
 }
 
 /// One group in a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delta {
     /// The group.
     pub key: String,
@@ -345,7 +345,7 @@ pub struct Delta {
 }
 
 /// Base and scenario side by side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Display currency.
     pub currency: String,

@@ -38,7 +38,7 @@ mod time;
 
 pub use aggregate::{breakdown, csv_cell, Breakdown, DimValue, Dimension, Group, Row};
 pub use allocate::allocate;
-pub use connect::{default_base_url, http_error, is_retryable, merge, read_fetched, retry_delay_ms, FetchPlan, PlannedRequest};
+pub use connect::{default_base_url, http_error, is_retryable, merge, read_fetched, read_fetched_range, retry_delay_ms, FetchPlan, PlannedRequest};
 pub use error::{Error, ErrorKind, Result};
 pub use estimate::{apply, billable_hours, estimate, Adjustment, AmountText, Applied, Comparison, Delta, Match, NewCharge, Scenario};
 pub use focus::{focus_csv, FOCUS_COLUMNS};
@@ -49,6 +49,6 @@ pub use num::{parse_decimal, parse_timestamp};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
 pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup, MAX_SPAN_DAYS};
-pub use sources::{read_usage, MAX_BODY_BYTES};
+pub use sources::{read_usage, read_usage_with_progress, MAX_BODY_BYTES};
 pub use summary::{summarize, Credits, Excluded, ForecastOut, Summary, UnpricedOut};
 pub use time::Month;

@@ -2,7 +2,7 @@
 
 use chrono::SecondsFormat;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::aggregate::{groups, Dimension, Group};
 use crate::error::Result;
@@ -28,7 +28,7 @@ fn ser_quantity<S: Serializer>(d: &Decimal, s: S) -> std::result::Result<S::Ok, 
 }
 
 /// Unpriced usage in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnpricedOut {
     /// Provider.
     pub source: Source,
@@ -44,7 +44,7 @@ pub struct UnpricedOut {
 }
 
 /// Excluded usage in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Excluded {
     /// Number of excluded charges.
     pub count: u64,
@@ -54,7 +54,7 @@ pub struct Excluded {
 }
 
 /// CU credits, rounded to the CU minor unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credits {
     /// Bought.
     #[serde(serialize_with = "ser_money")]
@@ -71,7 +71,7 @@ pub struct Credits {
 }
 
 /// The forecast in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForecastOut {
     /// `YYYY-MM`.
     pub month: String,
@@ -87,7 +87,7 @@ pub struct ForecastOut {
 }
 
 /// The summary of SPEC section 7.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Providers, in input order.
     pub sources: Vec<Source>,

@@ -49,7 +49,12 @@ pub(super) struct AetherItemsSeed<'i> {
     pub interner: &'i mut Interner,
     /// Expected item count (from the body size), so the list is allocated once.
     pub capacity_hint: usize,
+    /// Told the number of items read so far, every [`PROGRESS_EVERY`] items.
+    pub progress: &'i mut dyn FnMut(usize),
 }
+
+/// How often a long read reports progress (items): often enough for a smooth bar, rare enough to cost nothing.
+pub(super) const PROGRESS_EVERY: usize = 1 << 16;
 
 impl<'de> DeserializeSeed<'de> for AetherItemsSeed<'_> {
     type Value = Vec<Charge>;
@@ -70,6 +75,9 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.capacity_hint).min(1 << 24));
         while let Some(item) = seq.next_element::<AetherItem<'de>>()? {
             out.push(item_charge(&item, self.interner));
+            if out.len() % PROGRESS_EVERY == 0 {
+                (self.progress)(out.len());
+            }
         }
         Ok(out)
     }

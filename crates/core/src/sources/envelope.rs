@@ -78,6 +78,8 @@ pub(super) struct EnvelopeSeed<'i> {
     pub interner: &'i mut Interner,
     /// Size of the body in bytes, to size the item list.
     pub body_len: usize,
+    /// Told how many usage items have been read, now and then (see `read_usage_with_progress`).
+    pub progress: &'i mut dyn FnMut(usize),
 }
 
 impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
@@ -118,7 +120,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                         return Err(de::Error::custom("duplicate key \"items\""));
                     }
                     // An Aether item is about 300 bytes of JSON.
-                    e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner, capacity_hint: self.body_len / 300 })?);
+                    e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner, capacity_hint: self.body_len / 300, progress: &mut *self.progress })?);
                     "items"
                 }
                 "total_eur" => { e.total_eur = map.next_value::<Option<Num>>()?; "total_eur" }

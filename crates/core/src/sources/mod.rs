@@ -28,6 +28,12 @@ pub const MAX_BODY_BYTES: usize = 768 * 1024 * 1024;
 /// assert_eq!(usage.source, tally_core::Source::Cu);
 /// ```
 pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
+    read_usage_with_progress(bytes, source, &mut |_| {})
+}
+
+/// [`read_usage`], telling `progress` the number of usage items read so far every 65,536 items,
+/// so a long read (a year of hourly Aether usage) can show how far it got.
+pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(Error::new(ErrorKind::Shape(format!(
             "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
@@ -40,7 +46,7 @@ pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
     }
     let mut interner = Interner::default();
-    let envelope = parse_envelope(bytes, &mut interner)?;
+    let envelope = parse_envelope(bytes, &mut interner, progress)?;
     let detected = envelope.detect(source)?;
     match detected {
         Source::Aether => aether::convert(envelope),
@@ -52,10 +58,10 @@ pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
 
 /// Parses fast without tracking where it is; only when that fails, parses again with
 /// `serde_path_to_error` to name the field path (errors are rare, paths cost on every value).
-fn parse_envelope<'a>(bytes: &'a [u8], interner: &mut Interner) -> Result<Envelope<'a>> {
+fn parse_envelope<'a>(bytes: &'a [u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let envelope = match (envelope::EnvelopeSeed { interner, body_len: bytes.len() }).deserialize(&mut de) {
+    let envelope = match (envelope::EnvelopeSeed { interner, body_len: bytes.len(), progress }).deserialize(&mut de) {
         Ok(envelope) => envelope,
         Err(_) => return Err(locate_error(bytes)),
     };
@@ -75,7 +81,7 @@ fn locate_error(bytes: &[u8]) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-    match (envelope::EnvelopeSeed { interner: &mut interner, body_len: 0 }).deserialize(tracked) {
+    match (envelope::EnvelopeSeed { interner: &mut interner, body_len: 0, progress: &mut |_| {} }).deserialize(tracked) {
         Ok(_) => Error::new(ErrorKind::Shape("the body could not be read".into())),
         Err(err) if err.is_data() => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             // A body that is not JSON at all (say, random bytes that happen to start with a digit)

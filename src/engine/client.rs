@@ -1,0 +1,293 @@
+//! The page's side of the engine: sends requests, awaits answers, shows progress, cancels.
+//!
+//! In the portal the engine runs in a Web Worker (`engine-worker.js` loads this same wasm), so
+//! reading and pricing a year of hourly usage never blocks the page. The embeddable widget, and a
+//! browser without module workers, run it in the page. Either way the page keeps every body it was
+//! given as a `Blob` (held by the browser, outside the page's heap), so a cancelled or crashed
+//! worker is replaced and refilled without losing anything the user loaded.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::protocol::{DatasetMeta, Envelope, Inputs, Job, Origin, Reply, Request};
+use super::workspace::Workspace;
+
+/// The worker script, next to the app's files.
+const WORKER_URL: &str = "./engine-worker.js";
+
+/// A handle to the engine; clones share it.
+#[derive(Clone)]
+pub struct Engine(Rc<RefCell<Inner>>);
+
+struct Inner {
+    transport: Transport,
+    next_request: u64,
+    pending: HashMap<u64, Pending>,
+    /// Bodies of the loaded datasets, to refill a replaced worker.
+    bodies: Vec<Kept>,
+    /// Times the worker stopped by itself; after a few the engine runs in the page instead.
+    crashes: u32,
+}
+
+enum Transport {
+    Page(Rc<RefCell<Workspace>>),
+    Worker(WorkerLink),
+}
+
+struct WorkerLink {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// A loaded dataset's bodies, as they were sent.
+#[derive(Clone)]
+struct Kept {
+    id: u32,
+    from: Origin,
+    bodies: Vec<Blob>,
+}
+
+struct Pending {
+    done: oneshot::Sender<Reply>,
+    progress: Option<Rc<dyn Fn(usize)>>,
+}
+
+impl Engine {
+    /// An engine that runs in this page.
+    pub fn in_page() -> Self {
+        Engine(Rc::new(RefCell::new(Inner {
+            transport: Transport::Page(Rc::default()),
+            next_request: 1,
+            pending: HashMap::new(),
+            bodies: Vec::new(),
+            crashes: 0,
+        })))
+    }
+
+    /// An engine in a Web Worker, or in the page if the browser cannot start one.
+    pub fn in_worker() -> Self {
+        let engine = Engine::in_page();
+        if let Some(link) = engine.start_worker() {
+            engine.0.borrow_mut().transport = Transport::Worker(link);
+        }
+        engine
+    }
+
+    /// Whether the engine runs off the main thread (and so can be cancelled).
+    pub fn is_worker(&self) -> bool {
+        matches!(self.0.borrow().transport, Transport::Worker(_))
+    }
+
+    fn start_worker(&self) -> Option<WorkerLink> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name("tally-engine");
+        let worker = Worker::new_with_options(WORKER_URL, &options).ok()?;
+        let weak = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(inner) = weak.upgrade() {
+                Engine(inner).receive(event.data().as_string().as_deref().unwrap_or_default());
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            event.prevent_default();
+            if let Some(inner) = weak.upgrade() {
+                // Not from inside this handler: restarting drops the handler.
+                leptos::task::spawn_local(async move {
+                    let engine = Engine(inner);
+                    let crashes = { let mut i = engine.0.borrow_mut(); i.crashes += 1; i.crashes };
+                    engine.replace("the engine stopped unexpectedly; your data was reloaded, try again", crashes < 3);
+                });
+            }
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Some(WorkerLink { worker, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Reads bodies and keeps them as dataset `id`; `progress` hears the number of items read.
+    pub async fn load(&self, id: u32, from: Origin, bodies: Vec<Blob>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, String> {
+        let request = Request::Load { id, from: from.clone() };
+        let reply = match self.workspace() {
+            Some(workspace) => {
+                let mut bytes = Vec::with_capacity(bodies.len());
+                for body in &bodies {
+                    bytes.push(read_blob(body).await?);
+                }
+                let reply = workspace.borrow_mut().handle(request, &bytes, &mut |r| {
+                    if let Reply::Progress { items } = r {
+                        progress(items);
+                    }
+                });
+                reply
+            }
+            None => self.send(request, &bodies, Some(Rc::new(progress))).await,
+        };
+        match reply {
+            Reply::Loaded(meta) => {
+                self.0.borrow_mut().bodies.push(Kept { id, from, bodies });
+                Ok(meta)
+            }
+            other => Err(failure(other)),
+        }
+    }
+
+    /// Keeps a body the page already read (the widget's synchronous API). In-page engines only.
+    pub fn adopt(&self, id: u32, usage: tally_core::Usage) -> Option<DatasetMeta> {
+        Some(self.workspace()?.borrow_mut().adopt(id, usage))
+    }
+
+    /// Frees datasets the page no longer shows.
+    pub fn forget(&self, ids: Vec<u32>) {
+        self.0.borrow_mut().bodies.retain(|k| !ids.contains(&k.id));
+        let request = Request::Forget { ids };
+        match self.workspace() {
+            Some(workspace) => {
+                workspace.borrow_mut().handle(request, &[], &mut |_| {});
+            }
+            None => drop(self.post(request, &[], None)),
+        }
+    }
+
+    /// Computes `job` over `inputs`.
+    pub async fn compute(&self, job: Job, inputs: Inputs) -> Reply {
+        let request = Request::Compute { job, inputs };
+        match self.workspace() {
+            Some(workspace) => workspace.borrow_mut().handle(request, &[], &mut |_| {}),
+            None => self.send(request, &[], None).await,
+        }
+    }
+
+    /// Stops whatever the engine is doing: the worker is replaced and refilled with the loaded
+    /// bodies; every request in flight fails with `reason`. (An in-page engine has nothing to stop.)
+    pub fn restart(&self, reason: &str) {
+        if self.is_worker() {
+            self.replace(reason, true);
+        }
+    }
+
+    /// Replaces the worker (or, without `worker`, moves the engine into the page) and refills it.
+    fn replace(&self, reason: &str, worker: bool) {
+        let (pending, bodies) = {
+            let mut inner = self.0.borrow_mut();
+            if let Transport::Worker(link) = &inner.transport {
+                link.worker.terminate();
+            }
+            (std::mem::take(&mut inner.pending), inner.bodies.clone())
+        };
+        for (_, p) in pending {
+            let _ = p.done.send(Reply::Failed(reason.to_string()));
+        }
+        let transport = match worker.then(|| self.start_worker()).flatten() {
+            Some(link) => Transport::Worker(link),
+            None => Transport::Page(Rc::default()),
+        };
+        self.0.borrow_mut().transport = transport;
+        self.0.borrow_mut().bodies.clear();
+        // Refill now, so requests sent from here on queue behind the bodies they need.
+        for kept in bodies {
+            let answer = match self.workspace() {
+                Some(_) => None,
+                None => self.post(Request::Load { id: kept.id, from: kept.from.clone() }, &kept.bodies, None).ok(),
+            };
+            let engine = self.clone();
+            leptos::task::spawn_local(async move {
+                match answer {
+                    Some(answer) => {
+                        if matches!(answer.await, Ok(Reply::Loaded(_))) {
+                            engine.0.borrow_mut().bodies.push(kept);
+                        }
+                    }
+                    None => drop(engine.load(kept.id, kept.from, kept.bodies, |_| {}).await),
+                }
+            });
+        }
+    }
+
+    fn workspace(&self) -> Option<Rc<RefCell<Workspace>>> {
+        match &self.0.borrow().transport {
+            Transport::Page(w) => Some(w.clone()),
+            Transport::Worker(_) => None,
+        }
+    }
+
+    /// Posts a request to the worker and waits for its answer.
+    async fn send(&self, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
+        match self.post(request, bodies, progress) {
+            Ok(answer) => answer.await.unwrap_or_else(|_| Reply::Failed("cancelled".into())),
+            Err(reply) => reply,
+        }
+    }
+
+    /// Posts a request to the worker now; the answer arrives on the returned channel.
+    fn post(&self, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Result<oneshot::Receiver<Reply>, Reply> {
+        let (done, answer) = oneshot::channel();
+        let mut inner = self.0.borrow_mut();
+        let number = inner.next_request;
+        inner.next_request += 1;
+        let Transport::Worker(link) = &inner.transport else {
+            return Err(Reply::Failed("the engine is not running".into()));
+        };
+        let json = serde_json::to_string(&Envelope { request: number, body: request }).map_err(|e| Reply::Failed(e.to_string()))?;
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"json".into(), &json.into());
+        let list: js_sys::Array = bodies.iter().collect();
+        let _ = js_sys::Reflect::set(&message, &"bodies".into(), &list);
+        if link.worker.post_message(&message).is_err() {
+            return Err(Reply::Failed("the engine could not be reached".into()));
+        }
+        inner.pending.insert(number, Pending { done, progress });
+        Ok(answer)
+    }
+
+    /// Routes a message from the worker to the request it answers.
+    fn receive(&self, json: &str) {
+        let Ok(Envelope { request, body }) = serde_json::from_str::<Envelope<Reply>>(json) else { return };
+        if let Reply::Progress { items } = body {
+            let progress = self.0.borrow().pending.get(&request).and_then(|p| p.progress.clone());
+            if let Some(progress) = progress {
+                progress(items);
+            }
+            return;
+        }
+        let pending = self.0.borrow_mut().pending.remove(&request);
+        if let Some(p) = pending {
+            let _ = p.done.send(body);
+        }
+    }
+}
+
+/// The message of a reply that is not the one expected.
+pub fn failure(reply: Reply) -> String {
+    match reply {
+        Reply::Failed(message) => message,
+        other => format!("the engine answered unexpectedly ({})", short_name(&other)),
+    }
+}
+
+fn short_name(reply: &Reply) -> &'static str {
+    match reply {
+        Reply::Progress { .. } => "progress",
+        Reply::Loaded(_) => "loaded",
+        Reply::Forgotten => "forgotten",
+        Reply::Summary(_) => "summary",
+        Reply::Breakdown(_) => "breakdown",
+        Reply::Estimate(_) => "estimate",
+        Reply::Text(_) => "text",
+        Reply::Failed(_) => "failed",
+    }
+}
+
+/// A blob's bytes (in-page engine).
+async fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|_| "the body could not be read".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

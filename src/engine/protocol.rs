@@ -1,0 +1,158 @@
+//! What the page asks of the engine and what it answers, as JSON messages (the same types travel
+//! to the Web Worker and back, or are handed over directly when the engine runs in the page).
+
+use serde::{Deserialize, Serialize};
+use tally_core::{Breakdown, Comparison, Dimension, Row, Source, Summary};
+
+/// A request to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Read the bodies that travel alongside and keep them as dataset `id`.
+    Load {
+        /// The dataset's id (chosen by the page).
+        id: u32,
+        /// What the bodies are.
+        from: Origin,
+    },
+    /// Forget datasets, freeing their memory.
+    Forget {
+        /// Their ids.
+        ids: Vec<u32>,
+    },
+    /// Compute something over some of the loaded datasets.
+    Compute {
+        /// What to compute.
+        job: Job,
+        /// Over what.
+        inputs: Inputs,
+    },
+}
+
+/// Where a dataset's bodies came from, which says how to read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// One body of any provider (a sample, a file, a paste): the provider is detected.
+    Body,
+    /// Bodies fetched from `source`'s API, one per request range (RFC 3339 start and end, or none),
+    /// merged into one dataset.
+    Fetched {
+        /// The provider asked.
+        source: Source,
+        /// Each request's range, in the order of the bodies.
+        ranges: Vec<Option<(String, String)>>,
+        /// Each request's label ("2026-11"), to say which one a problem is in.
+        labels: Vec<String>,
+    },
+}
+
+/// What every computation depends on: which datasets, which prices, which "now".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// Dataset ids, in the order the user loaded them.
+    pub datasets: Vec<u32>,
+    /// The price book as JSON, if any.
+    pub book: Option<String>,
+    /// The instant used as "now" (RFC 3339).
+    pub as_of: String,
+}
+
+/// A computation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Job {
+    /// The summary (SPEC 7).
+    Summary,
+    /// A breakdown by these dimensions.
+    Breakdown(Vec<Dimension>),
+    /// A what-if comparison for a scenario (its JSON), from the loaded usage or from nothing.
+    Estimate {
+        /// The scenario as saved (`Scenario::to_json`).
+        scenario: String,
+        /// Ignore the loaded usage.
+        from_nothing: bool,
+    },
+    /// A download's text.
+    Export(Export),
+}
+
+/// The downloads computed from the loaded usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Export {
+    /// The summary as CSV.
+    SummaryCsv,
+    /// Months by resource type as CSV.
+    BreakdownCsv,
+    /// Every priced charge in FOCUS columns.
+    FocusCsv,
+    /// A scenario's comparison as CSV.
+    ComparisonCsv {
+        /// The scenario as saved.
+        scenario: String,
+    },
+}
+
+/// What the page keeps of a loaded dataset (the charges stay in the engine).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetMeta {
+    /// The provider.
+    pub source: Source,
+    /// Number of charges read.
+    pub charges: usize,
+    /// Resource types of its usage charges, sorted, for the what-if pickers.
+    pub resource_types: Vec<String>,
+    /// Aether node pools, sorted, for the what-if pickers.
+    pub node_pools: Vec<String>,
+}
+
+/// A breakdown as it travels (the core's own `Serialize` is the SPEC 7 output, not this).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakdownWire {
+    currency: String,
+    total: rust_decimal::Decimal,
+    by: Vec<Dimension>,
+    rows: Vec<Row>,
+}
+
+impl From<Breakdown> for BreakdownWire {
+    fn from(b: Breakdown) -> Self {
+        BreakdownWire { currency: b.currency, total: b.total, by: b.by, rows: b.rows }
+    }
+}
+
+impl From<BreakdownWire> for Breakdown {
+    fn from(b: BreakdownWire) -> Self {
+        Breakdown { currency: b.currency, total: b.total, by: b.by, rows: b.rows }
+    }
+}
+
+/// An answer. `Progress` may come any number of times before the final answer to a `Load`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    /// Usage items read so far by a long `Load`.
+    Progress {
+        /// Items read.
+        items: usize,
+    },
+    /// A body was read.
+    Loaded(DatasetMeta),
+    /// Datasets were forgotten.
+    Forgotten,
+    /// A summary.
+    Summary(Box<Summary>),
+    /// A breakdown.
+    Breakdown(BreakdownWire),
+    /// A comparison.
+    Estimate(Box<Comparison>),
+    /// A download's text.
+    Text(String),
+    /// The request failed; the message says what and where.
+    Failed(String),
+}
+
+/// A reply with the number of the request it answers (the worker's message format).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// Which request.
+    pub request: u64,
+    /// The request or the reply.
+    pub body: T,
+}

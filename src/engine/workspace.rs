@@ -1,0 +1,134 @@
+//! The engine's state and work: the loaded usage, and every computation the pages ask for. Pure
+//! (no browser API), so it runs the same in the Web Worker and, for the embeddable widget, in the page.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use tally_core::{
+    breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, read_usage_with_progress, summarize, Category, Context, Dimension,
+    PriceBook, Priced, Scenario, Usage,
+};
+
+use super::protocol::{DatasetMeta, Export, Inputs, Job, Origin, Reply, Request};
+
+/// The loaded datasets, by the page's ids.
+#[derive(Default)]
+pub struct Workspace {
+    datasets: Vec<(u32, Arc<Usage>)>,
+}
+
+impl Workspace {
+    /// Answers one request. `body` is the body of a `Load`; `progress` hears about long reads.
+    pub fn handle(&mut self, request: Request, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
+        match request {
+            Request::Load { id, from } => self.load(id, &from, bodies, progress),
+            Request::Forget { ids } => {
+                self.datasets.retain(|(id, _)| !ids.contains(id));
+                Reply::Forgotten
+            }
+            Request::Compute { job, inputs } => self.compute(&job, &inputs).unwrap_or_else(Reply::Failed),
+        }
+    }
+
+    /// Keeps a body read elsewhere (the widget validates bodies synchronously for its JS API).
+    pub fn adopt(&mut self, id: u32, usage: Usage) -> DatasetMeta {
+        let meta = meta(&usage);
+        self.datasets.retain(|(i, _)| *i != id);
+        self.datasets.push((id, Arc::new(usage)));
+        meta
+    }
+
+    fn load(&mut self, id: u32, from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
+        match read(from, bodies, progress) {
+            Ok(usage) => Reply::Loaded(self.adopt(id, usage)),
+            Err(e) => Reply::Failed(e),
+        }
+    }
+
+    fn compute(&self, job: &Job, inputs: &Inputs) -> Result<Reply, String> {
+        let as_of = parse_timestamp(&inputs.as_of).map_err(|e| format!("as_of: {e}"))?;
+        let ctx = Context { as_of, range: None };
+        let book = match &inputs.book {
+            Some(json) => Some(PriceBook::parse(json.as_bytes()).map_err(|e| format!("price book: {e}"))?),
+            None => None,
+        };
+        let usages = self.usages(&inputs.datasets)?;
+        let priced = || -> Result<Priced<'_>, String> {
+            if usages.is_empty() {
+                return Err("nothing is loaded: load usage on the Data view first".into());
+            }
+            price(&usages, book.as_ref(), ctx).map_err(|e| e.to_string())
+        };
+        let scenario = |json: &str| Scenario::parse(json.as_bytes()).map_err(|e| format!("scenario: {e}"));
+        Ok(match job {
+            Job::Summary => Reply::Summary(Box::new(summarize(&priced()?).map_err(|e| e.to_string())?)),
+            Job::Breakdown(by) => Reply::Breakdown(breakdown(&priced()?, by).map_err(|e| e.to_string())?.into()),
+            Job::Estimate { scenario: json, from_nothing } => {
+                let base = if *from_nothing { Vec::new() } else { usages.clone() };
+                let (_, _, comparison) = estimate(&scenario(json)?, &base, book.as_ref(), ctx).map_err(|e| e.to_string())?;
+                Reply::Estimate(Box::new(comparison))
+            }
+            Job::Export(export) => Reply::Text(match export {
+                Export::SummaryCsv => summarize(&priced()?).map_err(|e| e.to_string())?.to_csv(),
+                Export::BreakdownCsv => breakdown(&priced()?, &[Dimension::Month, Dimension::ResourceType]).map_err(|e| e.to_string())?.to_csv(),
+                Export::FocusCsv => focus_csv(&priced()?),
+                Export::ComparisonCsv { scenario: json } => {
+                    estimate(&scenario(json)?, &usages, book.as_ref(), ctx).map_err(|e| e.to_string())?.2.to_csv()
+                }
+            }),
+        })
+    }
+
+    fn usages(&self, ids: &[u32]) -> Result<Vec<&Usage>, String> {
+        ids.iter()
+            .map(|id| {
+                self.datasets
+                    .iter()
+                    .find(|(i, _)| i == id)
+                    .map(|(_, u)| u.as_ref())
+                    .ok_or_else(|| format!("dataset {id} is not loaded in the engine (reload the page if this persists)"))
+            })
+            .collect()
+    }
+}
+
+/// Reads a dataset's bodies as their origin says.
+fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Result<Usage, String> {
+    match from {
+        Origin::Body => {
+            let [body] = bodies else { return Err(format!("expected one body, {} arrived", bodies.len())) };
+            read_usage_with_progress(body, None, &mut |items| progress(Reply::Progress { items })).map_err(|e| e.to_string())
+        }
+        Origin::Fetched { source, ranges, labels } => {
+            if ranges.len() != bodies.len() || labels.len() != bodies.len() {
+                return Err(format!("expected {} bodies, {} arrived", ranges.len(), bodies.len()));
+            }
+            let mut parts = Vec::with_capacity(bodies.len());
+            for ((body, range), label) in bodies.iter().zip(ranges).zip(labels) {
+                let range = match range {
+                    Some((start, end)) => Some((parse_timestamp(start).map_err(|e| e.to_string())?, parse_timestamp(end).map_err(|e| e.to_string())?)),
+                    None => None,
+                };
+                let usage = read_fetched_range(body, range, *source).map_err(|e| e.in_file(format!("{} ({label})", source.display_name())).to_string())?;
+                parts.push(usage);
+            }
+            merge(parts).ok_or_else(|| "nothing was fetched".to_string())
+        }
+    }
+}
+
+/// What the page needs to know about a dataset without holding its charges.
+fn meta(usage: &Usage) -> DatasetMeta {
+    let mut resource_types: BTreeSet<&str> = BTreeSet::new();
+    let mut node_pools: BTreeSet<&str> = BTreeSet::new();
+    for c in &usage.charges {
+        if c.category == Category::Usage {
+            resource_types.insert(&c.resource_type);
+        }
+        if let Some(pool) = c.dimensions.node_pool_id.as_deref() {
+            node_pools.insert(pool);
+        }
+    }
+    let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
+    DatasetMeta { source: usage.source, charges: usage.charges.len(), resource_types: owned(resource_types), node_pools: owned(node_pools) }
+}
