@@ -1,0 +1,53 @@
+import { test, expect, repo } from '../fixtures';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const cli = join(repo, 'target', 'release', 'tally');
+
+/** A generated Aether body of `records` hourly items, and the CLI's total for it. */
+function generated(records: number, seed: number) {
+  const file = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), `aether-${records}.json`);
+  execFileSync(cli, ['generate', '--source', 'aether', '--records', String(records), '--seed', String(seed), '--out', file]);
+  const prices = join(repo, 'fixtures', 'aether', 'prices.json');
+  const summary = JSON.parse(execFileSync(cli, ['summarize', file, '--prices', prices, '--as-of', '2026-11-23T12:00:00Z', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  return { file, total: summary.total as string };
+}
+
+test('a big body is read and priced in the engine worker, with progress, and matches the CLI', async ({ tally, page }) => {
+  await tally.open();
+  // The engine runs in its own worker, which loads the app's wasm.
+  await expect.poll(() => page.workers().some((w) => w.url().endsWith('/engine-worker.js'))).toBe(true);
+  const big = generated(400_000, 7);
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles(big.file);
+  // Progress counts the items as the worker reads them.
+  await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 120_000 });
+  await tally.goTo('summary');
+  // Priced with the sample's price book, as the CLI was; the sample itself is removed.
+  await page.getByRole('button', { name: 'Remove bundled sample' }).click();
+  await expect(tally.total).toHaveAttribute('data-value', big.total, { timeout: 60_000 });
+});
+
+test('cancelling a long read stops it and keeps what was loaded, and the engine keeps working', async ({ tally, page }) => {
+  await tally.open();
+  const before = await tally.value(tally.total);
+  const big = generated(1_200_000, 3);
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles(big.file);
+  await expect(page.getByTestId('work')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('cancel-work').click();
+  await expect(page.getByTestId('work')).toHaveCount(0);
+  await expect(page.getByTestId('info')).toContainText('Cancelled');
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', before!);
+  // The replaced worker was refilled: a new question about the loaded data is answered.
+  await tally.goTo('breakdown');
+  await expect(page.getByTestId('breakdown-table')).toContainText('node.', { timeout: 30_000 });
+  await tally.goTo('whatif');
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', before!);
+});
