@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -238,36 +239,71 @@ pub struct Breakdown {
     pub rows: Vec<Row>,
 }
 
+/// Breakdowns of up to this many dimensions group pieces by the addresses of their values.
+const FAST_DIMS: usize = 4;
+
+/// The address of an interned value: equal addresses are equal values (the converse does not
+/// hold across bodies, which each intern their own strings, so equal values are merged after).
+fn address(v: &DimValue) -> usize {
+    v.as_ref().map_or(0, |k| Arc::as_ptr(k).cast::<u8>() as usize)
+}
+
 /// Exact amounts per leaf (a tuple of dimension values).
+///
+/// Pieces are summed by the addresses of their (interned) values, which costs one small fixed
+/// key per piece instead of hashing and comparing strings; the few distinct leaves are then
+/// merged by value.
 fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Decimal> {
     let mut cache = KeyCache::default();
-    let mut add = |out: &mut FxHashMap<Vec<DimValue>, Decimal>, piece: usize, day: Option<NaiveDate>, amount: Decimal| {
-        let p = &priced.pieces[piece];
-        let key: Vec<DimValue> = by.iter().map(|d| dim_value(priced, p, day, *d, &mut cache)).collect();
-        let v = out.entry(key).or_default();
+    let mut out: BTreeMap<Vec<DimValue>, Decimal> = BTreeMap::new();
+    let mut merge = |values: Vec<DimValue>, amount: Decimal| {
+        let v = out.entry(values).or_default();
         *v = v.checked_add(amount).unwrap_or(*v);
     };
-    let mut out: FxHashMap<Vec<DimValue>, Decimal> = FxHashMap::default();
-    if by.contains(&Dimension::Day) {
-        // Streamed: a piece's days are added up as they are made, never held all at once.
-        day_slices(priced, |s| add(&mut out, s.piece, s.day, s.amount));
-    } else if let [dim] = by {
-        // One dimension (the summary's groups): group by the key alone, without a Vec per piece.
-        let mut single: FxHashMap<DimValue, Decimal> = FxHashMap::default();
-        for p in &priced.pieces {
-            let Some(amount) = p.cost else { continue };
-            let v = single.entry(dim_value(priced, p, None, *dim, &mut cache)).or_default();
-            *v = v.checked_add(amount).unwrap_or(*v);
+    if by.len() > FAST_DIMS {
+        each_amount(priced, by, |piece, day, amount| {
+            let p = &priced.pieces[piece];
+            merge(by.iter().map(|d| dim_value(priced, p, day, *d, &mut cache)).collect(), amount);
+        });
+        return out;
+    }
+    let mut sums: FxHashMap<[usize; FAST_DIMS], (Vec<DimValue>, Decimal)> = FxHashMap::default();
+    each_amount(priced, by, |piece, day, amount| {
+        let p = &priced.pieces[piece];
+        let mut values: [DimValue; FAST_DIMS] = Default::default();
+        let mut key = [0usize; FAST_DIMS];
+        for (i, d) in by.iter().enumerate() {
+            values[i] = dim_value(priced, p, day, *d, &mut cache);
+            key[i] = address(&values[i]);
         }
-        return single.into_iter().map(|(k, v)| (vec![k], v)).collect();
+        match sums.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let v = &mut e.get_mut().1;
+                *v = v.checked_add(amount).unwrap_or(*v);
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((values[..by.len()].to_vec(), amount));
+            }
+        }
+    });
+    for (values, amount) in sums.into_values() {
+        merge(values, amount);
+    }
+    out
+}
+
+/// Every priced amount, by piece (and by day when `by` has days: streamed, a piece's days are
+/// made and handed on one by one, never held all at once).
+fn each_amount(priced: &Priced<'_>, by: &[Dimension], mut f: impl FnMut(usize, Option<NaiveDate>, Decimal)) {
+    if by.contains(&Dimension::Day) {
+        day_slices(priced, |s| f(s.piece, s.day, s.amount));
     } else {
         for (i, p) in priced.pieces.iter().enumerate() {
             if let Some(amount) = p.cost {
-                add(&mut out, i, None, amount);
+                f(i, None, amount);
             }
         }
     }
-    out.into_iter().collect()
 }
 
 /// The exact grand total, from the unsplit amounts (see [`Priced::exact_total`]).

@@ -49,6 +49,8 @@ async function portal(n) {
   const r = await page.evaluate(async (url) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     const file = new File([bytes], 'aether.json', { type: 'application/json' });
+    // Copying 300 MB into the File is the benchmark's setup, not Tally's work: let that task end first.
+    await new Promise((r) => setTimeout(r, 50));
     let longest = 0;
     let frames = 0;
     let worstFrameGap = 0;
@@ -85,7 +87,7 @@ try {
     await page.waitForFunction(() => window.benchReady);
     const r = await page.evaluate(([url, p]) => window.runBench(url, p), [`./aether-${n}.json`, readFileSync(prices, 'utf8')]);
     const nativeMs = native(join(dist, 'bench', `aether-${n}.json`));
-    rows.push({ items: n, MB: (r.bytes / 1e6).toFixed(1), 'portal (worker) ms': p.ms.toFixed(0), 'portal longest task ms': p.longest.toFixed(0), 'portal worst frame gap ms': p.worstFrameGap.toFixed(0),
+    rows.push({ items: n, MB: (r.bytes / 1e6).toFixed(1), 'portal (worker) ms': p.ms.toFixed(0), 'portal longest task ms': p.longest.toFixed(0), 'portal worst frame gap ms': p.worstFrameGap.toFixed(0), 'portal JS heap MB': (p.heap / 1e6).toFixed(0),
       'widget (in page) ms': r.tallyMs.toFixed(0), 'native CLI ms': nativeMs.toFixed(0), 'JS baseline ms': r.jsMs.toFixed(0),
       'portal/native': (p.ms / nativeMs).toFixed(2), 'JS/portal': (r.jsMs / p.ms).toFixed(2), 'JS/widget': (r.jsMs / r.tallyMs).toFixed(2), 'widget longest task ms': r.longestTaskMs.toFixed(0),
       'wasm memory MB': (r.wasmBytes / 1e6).toFixed(0), 'JS heap MB': (Math.max(r.heapAfterTally, r.heapAfterJs) / 1e6).toFixed(0), total: r.tallyTotal, 'portal total': p.total, 'JS total': r.jsTotal });

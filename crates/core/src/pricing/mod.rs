@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use crate::fxhash::FxHashMap;
 use crate::model::{Category, Charge, Key, Period, Source, Usage};
-use crate::time::{months_of_span, ms, split_by_weights, Month};
+use crate::time::{months_of_span, ms, split_by_weights, Month, SHARE_DECIMALS};
+use book::{Model, PriceEntry};
 pub use book::PriceBook;
 use models::price_quantity;
 
@@ -157,11 +158,28 @@ enum MonthSplit {
 }
 
 impl MonthSplit {
-    /// `amount` divided over the months, in order.
-    fn shares(&self, amount: Decimal) -> Vec<(Month, Decimal)> {
+    /// `amount` divided over the months, in order. (Most charges sit in one month: no allocation then.)
+    fn shares(&self, amount: Decimal) -> Shares {
         match self {
-            MonthSplit::One(m) => vec![(*m, amount)],
-            MonthSplit::Many(weights) => split_by_weights(amount, weights),
+            MonthSplit::One(m) => Shares::One(Some((*m, amount))),
+            MonthSplit::Many(weights) => Shares::Many(split_by_weights(amount, weights).into_iter()),
+        }
+    }
+}
+
+/// The parts of an amount over months.
+enum Shares {
+    One(Option<(Month, Decimal)>),
+    Many(std::vec::IntoIter<(Month, Decimal)>),
+}
+
+impl Iterator for Shares {
+    type Item = (Month, Decimal);
+
+    fn next(&mut self) -> Option<(Month, Decimal)> {
+        match self {
+            Shares::One(one) => one.take(),
+            Shares::Many(many) => many.next(),
         }
     }
 }
@@ -205,6 +223,20 @@ fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> std::result::
             span(start, end)
         }
     }
+}
+
+/// The price per unit (times the exchange rate `fx`) of a bucket whose cost is linear in its
+/// quantity: per unit, or a volume tier once chosen, with no flat fee; `None` otherwise.
+fn linear_rate(entry: &PriceEntry, quantity: Decimal, fx: Option<Decimal>) -> Option<Decimal> {
+    if entry.flat_fee.is_some() || quantity.is_zero() {
+        return None;
+    }
+    let unit_price = match &entry.model {
+        Model::PerUnit { unit_price } => *unit_price,
+        Model::Volume(tiers) => tiers.iter().find(|t| t.up_to.is_none_or(|u| quantity <= u)).or(tiers.last())?.unit_price,
+        Model::Graduated(_) | Model::Package { .. } => return None,
+    };
+    unit_price.checked_mul(fx?)
 }
 
 fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
@@ -280,7 +312,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             } else if let Some(reported) = c.reported_cost {
                 let cost = conv.convert(reported, c.currency)?;
                 exact_total = add(exact_total, cost, "total")?;
-                for ((m, part), (_, q)) in months.shares(cost).into_iter().zip(quantities) {
+                for ((m, part), (_, q)) in months.shares(cost).zip(quantities) {
                     pieces.push(Piece { month: m, cost: Some(part), quantity: q, ..base });
                 }
             } else {
@@ -304,11 +336,22 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             }
             let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
             exact_total = add(exact_total, cost, "total")?;
-            let weights: Vec<(usize, Decimal)> = members.clone();
-            for (piece, part) in split_by_weights(cost, &weights) {
+            let _ = month;
+            // Shared back by quantity. For a linear price the share of `q` is exactly `q * rate`:
+            // the same number as `cost * q / quantity`, without a division per piece.
+            let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
+            if let Some(rate) = linear_rate(entry, quantity, fx).filter(|_| members.len() > 1) {
+                let parts: Option<Vec<Decimal>> = members.iter().map(|(_, q)| q.checked_mul(rate).map(|p| p.round_dp(SHARE_DECIMALS))).collect();
+                if let Some(parts) = parts {
+                    for ((piece, _), part) in members.iter().zip(parts) {
+                        pieces[*piece].cost = Some(part);
+                    }
+                    continue;
+                }
+            }
+            for (piece, part) in split_by_weights(cost, &members) {
                 pieces[piece].cost = Some(part);
             }
-            let _ = month;
         }
         exact_total = add(exact_total, add_derived_lines(book, &mut pieces)?, "total")?;
     }
