@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{groups, Dimension};
 use crate::error::{Error, Result};
-use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::money::{minor_unit, round_to};
 use crate::num::Amount;
 use crate::pricing::book::{Model, PriceEntry, Selector};
@@ -244,18 +244,23 @@ fn new_charge(c: &NewCharge, i: usize, interner: &mut Interner) -> Result<Charge
     let period = if category == Category::Subscription { Period::Month(month) } else { Period::Span { start: month.start(), end: month.end() } };
     let resource = interner.opt(c.resource.as_deref());
     Ok(Charge {
-        source,
-        category,
-        resource_id: resource.clone(),
-        resource_name: resource,
-        resource_type: interner.key(&c.resource_type),
-        dimensions: Dimensions::default(),
+        subject: {
+            let subject = Subject {
+                source,
+                category,
+                resource_id: resource.clone(),
+                resource_name: resource,
+                resource_type: interner.key(&c.resource_type),
+                dimensions: Dimensions::default(),
+                unit: interner.key(&c.unit),
+                currency: source.currency(),
+            };
+            interner.subject(subject)
+        },
         period,
         quantity,
-        unit: interner.key(&c.unit),
         unit_price: None,
         reported_cost: c.amount.map(|a| a.0),
-        currency: source.currency(),
         excluded: false,
         executions: None,
     })

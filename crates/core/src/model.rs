@@ -122,7 +122,7 @@ pub enum Period {
 }
 
 /// Extra group keys (SPEC section 2 `dimensions`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Dimensions {
     /// Aether cluster.
     pub cluster_id: Option<Key>,
@@ -136,9 +136,11 @@ pub struct Dimensions {
     pub charge_class: Option<Key>,
 }
 
-/// One normalized charge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Charge {
+/// What a charge is about, apart from when and how much: provider, category, resource, unit and
+/// group keys. A year of hourly usage repeats a few hundred of these a million times, so charges
+/// share one (interned while a body is read) instead of each carrying a dozen keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Subject {
     /// Provider.
     pub source: Source,
     /// Subscription or usage (derived lines are made by pricing, never parsed).
@@ -151,22 +153,41 @@ pub struct Charge {
     pub resource_type: Key,
     /// Extra group keys.
     pub dimensions: Dimensions,
+    /// Unit of the quantity.
+    pub unit: Key,
+    /// Currency of the reported cost and unit price.
+    pub currency: &'static str,
+}
+
+/// One normalized charge: a shared [`Subject`] plus when, how much and what the provider said it
+/// cost. About 100 bytes, so a million charges fit in about a third of their JSON.
+///
+/// Reading a charge's subject fields goes through `Deref` (`charge.resource_type`), which keeps
+/// the many readers as plain as when the fields lived in the charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    /// What it is about.
+    pub subject: Arc<Subject>,
     /// When.
     pub period: Period,
     /// How much, exactly.
     pub quantity: Decimal,
-    /// Unit of `quantity`.
-    pub unit: Key,
     /// The provider's unit price, when it gives one.
     pub unit_price: Option<Decimal>,
     /// The provider's cost, when it gives one.
     pub reported_cost: Option<Decimal>,
-    /// Currency of `reported_cost` and `unit_price`.
-    pub currency: &'static str,
     /// Excluded from billing by the provider (Hyperstack `exclude_billing`): costs 0.
     pub excluded: bool,
     /// Executions behind a CU row (`count`).
     pub executions: Option<u64>,
+}
+
+impl std::ops::Deref for Charge {
+    type Target = Subject;
+
+    fn deref(&self) -> &Subject {
+        &self.subject
+    }
 }
 
 /// CU credit balance (SPEC 1.4), in CU.
@@ -206,10 +227,21 @@ pub struct Usage {
     pub warnings: Vec<String>,
 }
 
-/// Deduplicates repeated strings into shared [`Key`]s while a body is converted.
+/// Deduplicates repeated strings into shared [`Key`]s, and repeated subjects into shared
+/// [`Subject`]s, while a body is converted.
 #[derive(Default)]
 pub(crate) struct Interner {
     seen: crate::fxhash::FxHashSet<Key>,
+    /// Subjects by the addresses of their keys: within one interner equal keys share an address,
+    /// so this finds an equal subject without comparing a single string.
+    subjects: crate::fxhash::FxHashMap<SubjectAddress, Arc<Subject>>,
+}
+
+/// A subject's provider, category and currency with the addresses of its keys.
+type SubjectAddress = (Source, Category, usize, [usize; 9]);
+
+fn address(key: Option<&Key>) -> usize {
+    key.map_or(0, |k| Arc::as_ptr(k).cast::<u8>() as usize)
 }
 
 impl Interner {
@@ -224,5 +256,27 @@ impl Interner {
 
     pub(crate) fn opt(&mut self, text: Option<&str>) -> Option<Key> {
         text.map(|t| self.key(t))
+    }
+
+    /// The shared copy of `subject`, whose keys must come from this interner.
+    pub(crate) fn subject(&mut self, subject: Subject) -> Arc<Subject> {
+        let d = &subject.dimensions;
+        let address = (
+            subject.source,
+            subject.category,
+            subject.currency.as_ptr() as usize,
+            [
+                address(subject.resource_id.as_ref()),
+                address(subject.resource_name.as_ref()),
+                address(Some(&subject.resource_type)),
+                address(Some(&subject.unit)),
+                address(d.cluster_id.as_ref()),
+                address(d.node_pool_id.as_ref()),
+                address(d.deployment_id.as_ref()),
+                address(d.node_type.as_ref()),
+                address(d.charge_class.as_ref()),
+            ],
+        );
+        Arc::clone(self.subjects.entry(address).or_insert_with(|| Arc::new(subject)))
     }
 }

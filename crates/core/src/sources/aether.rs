@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
@@ -9,7 +11,7 @@ use serde::Deserialize;
 
 use super::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::num::{Num, Ts};
 use crate::time::Month;
 
@@ -73,8 +75,9 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<Vec<Charge>, S::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.capacity_hint).min(1 << 24));
+        let mut seen = SeenSubjects::default();
         while let Some(item) = seq.next_element::<AetherItem<'de>>()? {
-            out.push(item_charge(&item, self.interner));
+            out.push(item_charge(&item, self.interner, &mut seen));
             if out.len() % PROGRESS_EVERY == 0 {
                 (self.progress)(out.len());
             }
@@ -83,26 +86,65 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
     }
 }
 
-fn item_charge(item: &AetherItem<'_>, interner: &mut Interner) -> Charge {
-    let cluster_id = interner.opt(item.cluster_id.as_deref());
-    let node_pool_id = interner.opt(item.node_pool_id.as_deref());
-    // The node pool is what was used; items without one fall back to the cluster, then the record.
-    let resource_id = node_pool_id.clone().or_else(|| cluster_id.clone()).or_else(|| interner.opt(item.id.as_deref()));
+fn item_charge(item: &AetherItem<'_>, interner: &mut Interner, seen: &mut SeenSubjects) -> Charge {
     Charge {
-        source: Source::Aether,
-        category: Category::Usage,
-        resource_id,
-        resource_name: None,
-        resource_type: interner.key(&item.resource_type),
-        dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
+        subject: seen.subject(item, interner),
         period: Period::At(item.recorded_at.0),
         quantity: item.quantity.0,
-        unit: interner.key(&item.unit),
         unit_price: None,
         reported_cost: None,
-        currency: Source::Aether.currency(),
         excluded: false,
         executions: None,
+    }
+}
+
+/// The subjects of the items read so far, by one hash of an item's raw strings.
+///
+/// A year of hourly usage repeats a few hundred (cluster, pool, type, unit) combinations a
+/// million times; finding the shared subject by one hash and four string comparisons, before
+/// interning anything, is the cheapest way through the hottest loop of the reader.
+#[derive(Default)]
+pub(super) struct SeenSubjects(crate::fxhash::FxHashMap<u64, Arc<Subject>>);
+
+impl SeenSubjects {
+    fn subject(&mut self, item: &AetherItem<'_>, interner: &mut Interner) -> Arc<Subject> {
+        let (cluster, pool) = (item.cluster_id.as_deref(), item.node_pool_id.as_deref());
+        // The record's own id names the resource only when there is neither pool nor cluster.
+        let id = if pool.or(cluster).is_none() { item.id.as_deref() } else { None };
+        let mut h = crate::fxhash::FxHasher::default();
+        (cluster, pool, id, &*item.resource_type, &*item.unit).hash(&mut h);
+        let hash = h.finish();
+        if let Some(s) = self.0.get(&hash) {
+            let d = &s.dimensions;
+            if d.cluster_id.as_deref() == cluster
+                && d.node_pool_id.as_deref() == pool
+                && *s.resource_type == *item.resource_type
+                && *s.unit == *item.unit
+                && (id.is_none() || s.resource_id.as_deref() == id)
+            {
+                return Arc::clone(s);
+            }
+        }
+        let cluster_id = interner.opt(cluster);
+        let node_pool_id = interner.opt(pool);
+        // The node pool is what was used; items without one fall back to the cluster, then the record.
+        let resource_id = node_pool_id.clone().or_else(|| cluster_id.clone()).or_else(|| interner.opt(id));
+        let subject = Subject {
+            source: Source::Aether,
+            category: Category::Usage,
+            resource_id,
+            resource_name: None,
+            resource_type: interner.key(&item.resource_type),
+            dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
+            unit: interner.key(&item.unit),
+            currency: Source::Aether.currency(),
+        };
+        let shared = interner.subject(subject);
+        // A record-id subject is one of a kind: not worth keeping (nor a map the size of the body).
+        if id.is_none() {
+            self.0.insert(hash, Arc::clone(&shared));
+        }
+        shared
     }
 }
 
@@ -138,18 +180,23 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
         let cluster_id = interner.opt(sub.cluster_id.as_deref());
         let node_pool_id = interner.opt(sub.node_pool_id.as_deref());
         charges.push(Charge {
-            source: Source::Aether,
-            category: Category::Subscription,
-            resource_id: node_pool_id.clone().or_else(|| cluster_id.clone()),
-            resource_name: interner.opt(sub.name.as_deref()),
-            resource_type: interner.key(&sub.kind),
-            dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
+            subject: {
+                let subject = Subject {
+                    source: Source::Aether,
+                    category: Category::Subscription,
+                    resource_id: node_pool_id.clone().or_else(|| cluster_id.clone()),
+                    resource_name: interner.opt(sub.name.as_deref()),
+                    resource_type: interner.key(&sub.kind),
+                    dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
+                    unit: interner.key("month"),
+                    currency: Source::Aether.currency(),
+                };
+                interner.subject(subject)
+            },
             period: Period::Month(month.unwrap_or_else(|| Month::of(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH))),
             quantity: Decimal::ONE,
-            unit: interner.key("month"),
             unit_price: Some(sub.amount_eur.0),
             reported_cost: Some(sub.amount_eur.0),
-            currency: Source::Aether.currency(),
             excluded: false,
             executions: None,
         });

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::envelope::{Data, Envelope};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, CreditBalance, Dimensions, Interner, Period, Source, Usage};
+use crate::model::{Category, Charge, CreditBalance, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::num::{Num, Ts};
 use crate::time::{day_start, Month};
 
@@ -88,22 +88,27 @@ pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage>
             let start = day_start(date);
             let end = date.succ_opt().map_or(start, day_start);
             charges.push(Charge {
-                source: Source::Cu,
-                category: Category::Usage,
-                resource_id: None,
-                resource_name: None,
-                resource_type: node_type.clone(),
-                dimensions: Dimensions {
-                    node_type: Some(node_type),
-                    charge_class: Some(interner.key(&row.class)),
-                    ..Dimensions::default()
+                subject: {
+                    let subject = Subject {
+                        source: Source::Cu,
+                        category: Category::Usage,
+                        resource_id: None,
+                        resource_name: None,
+                        resource_type: node_type.clone(),
+                        dimensions: Dimensions {
+                        node_type: Some(node_type),
+                        charge_class: Some(interner.key(&row.class)),
+                        ..Dimensions::default()
+                    },
+                        unit: cu.clone(),
+                        currency: Source::Cu.currency(),
+                    };
+                    interner.subject(subject)
                 },
                 period: Period::Span { start, end },
                 quantity: row.cu.0,
-                unit: cu.clone(),
                 unit_price: None,
                 reported_cost: Some(row.cu.0),
-                currency: Source::Cu.currency(),
                 excluded: false,
                 executions: row.count,
             });

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::num::{Num, Ts};
 
 /// One deployment as the API sends it.
@@ -74,20 +74,25 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
         let name = interner.opt(d.deployment_name.as_deref());
         let mut push = |kind: &str, cost: Decimal, interner: &mut Interner| {
             charges.push(Charge {
-                source: Source::Elastic,
-                category: Category::Usage,
-                resource_id: Some(deployment_id.clone()),
-                resource_name: name.clone(),
-                resource_type: interner.key(kind),
-                dimensions: Dimensions { deployment_id: Some(deployment_id.clone()), ..Dimensions::default() },
+                subject: {
+                    let subject = Subject {
+                        source: Source::Elastic,
+                        category: Category::Usage,
+                        resource_id: Some(deployment_id.clone()),
+                        resource_name: name.clone(),
+                        resource_type: interner.key(kind),
+                        dimensions: Dimensions { deployment_id: Some(deployment_id.clone()), ..Dimensions::default() },
+                        unit: interner.key("ECU"),
+                        currency: Source::Elastic.currency(),
+                    };
+                    interner.subject(subject)
+                },
                 period,
                 // Elastic reports costs, not quantities: the quantity is the cost in ECU, so a price
                 // book entry's unit_price acts as a multiplier on it (a what-if "10% cheaper").
                 quantity: cost,
-                unit: interner.key("ECU"),
                 unit_price: None,
                 reported_cost: Some(cost),
-                currency: Source::Elastic.currency(),
                 excluded: false,
                 executions: None,
             });

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::envelope::{Data, Envelope};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::num::{Num, Ts};
 
 /// One resource as the API sends it.
@@ -97,18 +97,23 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
             Some(end) => Period::Span { start, end: end.0 },
         };
         charges.push(Charge {
-            source: Source::Hyperstack,
-            category: Category::Usage,
-            resource_id: Some(interner.key(&r.resource_id.0)),
-            resource_name: interner.opt(r.name.as_deref()),
-            resource_type: interner.key(&r.resource_type),
-            dimensions: Dimensions::default(),
+            subject: {
+                let subject = Subject {
+                    source: Source::Hyperstack,
+                    category: Category::Usage,
+                    resource_id: Some(interner.key(&r.resource_id.0)),
+                    resource_name: interner.opt(r.name.as_deref()),
+                    resource_type: interner.key(&r.resource_type),
+                    dimensions: Dimensions::default(),
+                    unit: interner.key("minute"),
+                    currency: Source::Hyperstack.currency(),
+                };
+                interner.subject(subject)
+            },
             period,
             quantity: r.total_up_time.0,
-            unit: interner.key("minute"),
             unit_price: r.bill_per_minute.map(|n| n.0),
             reported_cost: Some(r.total_bill.0),
-            currency: Source::Hyperstack.currency(),
             excluded,
             executions: None,
         });
