@@ -376,8 +376,38 @@ pub struct Group {
 
 /// Groups of one dimension, with zero groups kept, sorted by total descending then key (SPEC 7).
 pub(crate) fn groups(priced: &Priced<'_>, dim: Dimension) -> Result<Vec<Group>> {
+    let [groups] = groups_of(priced, [dim])?;
+    Ok(groups)
+}
+
+/// [`groups`] of several dimensions, in one pass over the pieces.
+pub(crate) fn groups_of<const N: usize>(priced: &Priced<'_>, dims: [Dimension; N]) -> Result<[Vec<Group>; N]> {
+    let mut cache = KeyCache::default();
+    let mut sums: [FxHashMap<usize, (DimValue, Decimal)>; N] = std::array::from_fn(|_| FxHashMap::default());
+    for p in &priced.pieces {
+        let Some(amount) = p.cost else { continue };
+        for (dim, sums) in dims.iter().zip(sums.iter_mut()) {
+            let value = dim_value(priced, p, None, *dim, &mut cache);
+            let sum = &mut sums.entry(address(&value)).or_insert((value, Decimal::ZERO)).1;
+            *sum = sum.checked_add(amount).unwrap_or(*sum);
+        }
+    }
+    let mut out: [Vec<Group>; N] = std::array::from_fn(|_| Vec::new());
+    for (sums, out) in sums.into_iter().zip(out.iter_mut()) {
+        // Equal values interned apart (two bodies) are merged here.
+        let mut leaves: BTreeMap<Vec<DimValue>, Decimal> = BTreeMap::new();
+        for (value, amount) in sums.into_values() {
+            let v = leaves.entry(vec![value]).or_default();
+            *v = v.checked_add(amount).unwrap_or(*v);
+        }
+        *out = allocate_groups(priced, leaves.into_iter().collect())?;
+    }
+    Ok(out)
+}
+
+/// Rounds one-level leaves into groups that add up to the rounded total, largest first.
+fn allocate_groups(priced: &Priced<'_>, leaves: Vec<(Vec<DimValue>, Decimal)>) -> Result<Vec<Group>> {
     let dp = minor_unit(&priced.currency);
-    let leaves: Vec<(Vec<DimValue>, Decimal)> = leaves(priced, &[dim]).into_iter().collect();
     let exact_total = exact_total(priced)?;
     let parts: Vec<(String, Decimal)> =
         leaves.iter().map(|(k, v)| (k[0].as_deref().unwrap_or("").to_string(), *v)).collect();

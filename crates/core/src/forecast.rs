@@ -64,6 +64,9 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
     };
     let minutes_left = Decimal::from((month.end() - as_of).num_minutes().max(0));
     let mut total = Decimal::ZERO;
+    // Usage so far that runs on at the same pace: summed, then extrapolated once (one division,
+    // not one per piece, and the more exact for it).
+    let mut so_far = Decimal::ZERO;
     for p in priced.pieces.iter().filter(|p| p.month == month) {
         let Some(cost) = p.cost else { continue };
         let add = match (p.category, priced.charge(p)) {
@@ -76,12 +79,16 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
                     cost.checked_add(rest.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?
                 }
                 _ if matches!(p.placement, Placement::Span(_, end) if end >= month.end()) => cost,
-                _ => extrapolate(cost)?,
+                _ => {
+                    so_far = so_far.checked_add(cost).ok_or_else(overflow)?;
+                    continue;
+                }
             },
             _ => continue,
         };
         total = total.checked_add(add).ok_or_else(overflow)?;
     }
+    total = total.checked_add(extrapolate(so_far)?).ok_or_else(overflow)?;
     if let Some(book) = priced.book {
         for (_, amount) in derived_lines(book, total)? {
             total = total.checked_add(amount).ok_or_else(overflow)?;

@@ -4,7 +4,7 @@ use chrono::SecondsFormat;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::aggregate::{groups, Dimension, Group};
+use crate::aggregate::{groups_of, Dimension, Group};
 use crate::error::Result;
 use crate::forecast::forecast;
 use crate::model::Source;
@@ -158,7 +158,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
     let total = round_to(exact_total, dp);
     let reported_total = reported_total(priced).map(|r| round_to(r, dp));
     let difference = reported_total.and_then(|r| total.checked_sub(r)).map(|d| round_to(d, dp));
-    let mut by_month = groups(priced, Dimension::Month)?;
+    let [by_category, by_resource_type, mut by_month] = groups_of(priced, [Dimension::Category, Dimension::ResourceType, Dimension::Month])?;
     by_month.sort_by(|a, b| a.key.cmp(&b.key));
     let credits = credits(priced);
     let forecast = forecast(priced)?.map(|f| ForecastOut {
@@ -174,8 +174,8 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
         total,
         reported_total,
         difference,
-        by_category: groups(priced, Dimension::Category)?,
-        by_resource_type: groups(priced, Dimension::ResourceType)?,
+        by_category,
+        by_resource_type,
         by_month,
         unpriced: priced
             .unpriced

@@ -239,6 +239,14 @@ fn linear_rate(entry: &PriceEntry, quantity: Decimal, fx: Option<Decimal>) -> Op
     unit_price.checked_mul(fx?)
 }
 
+/// The price per unit (times `fx`) of a plain per-unit entry with no flat fee.
+fn per_unit_rate(entry: &PriceEntry, fx: Option<Decimal>) -> Option<Decimal> {
+    match (&entry.model, entry.flat_fee) {
+        (Model::PerUnit { unit_price }, None) => unit_price.checked_mul(fx?),
+        _ => None,
+    }
+}
+
 fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
     a.checked_add(b).ok_or_else(|| Error::overflow(what.to_string()))
 }
@@ -303,11 +311,16 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             };
             if let Some(ei) = entry {
                 let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
+                // A plain per-unit price needs no month total: each piece is priced as it is made.
+                let per_unit = book.and_then(|b| b.entry(ei)).and_then(|e| per_unit_rate(e, if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) }));
                 for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;
-                    bucket.1.push((pieces.len(), share));
-                    pieces.push(Piece { month: m, quantity: share, ..base });
+                    let cost = per_unit.and_then(|rate| share.checked_mul(rate)).map(|c| c.round_dp(SHARE_DECIMALS));
+                    if cost.is_none() {
+                        bucket.1.push((pieces.len(), share));
+                    }
+                    pieces.push(Piece { month: m, quantity: share, cost, ..base });
                 }
             } else if let Some(reported) = c.reported_cost {
                 let cost = conv.convert(reported, c.currency)?;
@@ -339,6 +352,10 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             let _ = month;
             // Shared back by quantity. For a linear price the share of `q` is exactly `q * rate`:
             // the same number as `cost * q / quantity`, without a division per piece.
+            if members.is_empty() {
+                // Priced per unit as the pieces were made.
+                continue;
+            }
             let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
             if let Some(rate) = linear_rate(entry, quantity, fx).filter(|_| members.len() > 1) {
                 let parts: Option<Vec<Decimal>> = members.iter().map(|(_, q)| q.checked_mul(rate).map(|p| p.round_dp(SHARE_DECIMALS))).collect();
