@@ -1,4 +1,4 @@
-import { test, expect, repo } from '../fixtures';
+import { test, expect, repo, artifacts } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -16,15 +16,25 @@ function generated(records: number, seed: number) {
 }
 
 test('a big body is read and priced in the engine worker, with progress, and matches the CLI', async ({ tally, page }) => {
+  test.setTimeout(180_000);
   await tally.open();
   // The engine runs in its own worker, which loads the app's wasm.
   await expect.poll(() => page.workers().some((w) => w.url().endsWith('/engine-worker.js'))).toBe(true);
   const big = generated(400_000, 7);
   await tally.goTo('data');
+  // Every text the progress banner shows, however briefly.
+  await page.evaluate(() => {
+    const seen: string[] = ((window as any).__workTexts = []);
+    new MutationObserver(() => {
+      const work = document.querySelector('[data-testid=work]');
+      if (work?.textContent) seen.push(work.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByTestId('file-input').setInputFiles(big.file);
-  // Progress counts the items as the worker reads them.
-  await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 120_000 });
+  // Progress counted the items as the worker read them.
+  const texts: string[] = await page.evaluate(() => (window as any).__workTexts);
+  expect(texts.some((t) => /Reading aether-400000\.json… [\d,.\s]+ items read/.test(t)), texts.join(' | ')).toBe(true);
   await tally.goTo('summary');
   // Priced with the sample's price book, as the CLI was; the sample itself is removed.
   await page.getByRole('button', { name: 'Remove bundled sample' }).click();
@@ -32,12 +42,14 @@ test('a big body is read and priced in the engine worker, with progress, and mat
 });
 
 test('cancelling a long read stops it and keeps what was loaded, and the engine keeps working', async ({ tally, page }) => {
+  test.setTimeout(180_000);
   await tally.open();
   const before = await tally.value(tally.total);
   const big = generated(1_200_000, 3);
   await tally.goTo('data');
   await page.getByTestId('file-input').setInputFiles(big.file);
-  await expect(page.getByTestId('work')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
+  await tally.screenshot('engine-progress', artifacts);
   await page.getByTestId('cancel-work').click();
   await expect(page.getByTestId('work')).toHaveCount(0);
   await expect(page.getByTestId('info')).toContainText('Cancelled');
