@@ -261,8 +261,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut pieces = Vec::with_capacity(usages.iter().map(|u| u.charges.len()).sum());
     let mut warnings: Vec<String> = usages.iter().flat_map(|u| u.warnings.iter().cloned()).collect();
     let mut unpriced: BTreeMap<(Source, Key, Key), (Decimal, u64)> = BTreeMap::new();
-    // The entry that prices a (source, resource type, unit, name): interned keys, so by address.
-    let mut entry_cache: FxHashMap<(Source, usize, usize, usize), Option<usize>> = FxHashMap::default();
+    let mut entry_cache: FxHashMap<usize, (Option<usize>, Option<Decimal>)> = FxHashMap::default();
     let mut excluded_count = 0u64;
     let mut excluded_reported = Decimal::ZERO;
     let mut exact_total = Decimal::ZERO;
@@ -303,16 +302,19 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 }
                 continue;
             }
-            let entry = match book {
-                Some(b) if c.category == Category::Usage => *entry_cache
-                    .entry((c.source, Arc::as_ptr(&c.resource_type).cast::<u8>() as usize, Arc::as_ptr(&c.unit).cast::<u8>() as usize, c.resource_name.as_ref().map_or(0, |n| Arc::as_ptr(n).cast::<u8>() as usize)))
-                    .or_insert_with(|| b.entry_for(c).map(|(i, _)| i)),
-                _ => None,
+            // The entry that prices the charge's subject (and, for a plain per-unit price, its rate),
+            // found once per subject: charges share subjects, so by address.
+            let (entry, per_unit) = match book {
+                Some(b) if c.category == Category::Usage => *entry_cache.entry(Arc::as_ptr(&c.subject) as usize).or_insert_with(|| {
+                    let entry = b.entry_for(c).map(|(i, _)| i);
+                    let cur = b.currency.as_deref().map_or(c.currency, |_| "");
+                    let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
+                    (entry, entry.and_then(|ei| b.entry(ei)).and_then(|e| per_unit_rate(e, fx)))
+                }),
+                _ => (None, None),
             };
             if let Some(ei) = entry {
                 let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
-                // A plain per-unit price needs no month total: each piece is priced as it is made.
-                let per_unit = book.and_then(|b| b.entry(ei)).and_then(|e| per_unit_rate(e, if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) }));
                 for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::envelope::Envelope;
@@ -16,20 +16,132 @@ use crate::num::{Num, Ts};
 use crate::time::Month;
 
 /// One hourly autoscaling record as the API sends it.
-#[derive(Deserialize)]
+///
+/// Read by hand (see [`ItemVisitor`]): this is the loop a year of hourly usage runs a million times.
 struct AetherItem<'a> {
-    #[serde(borrow)]
     id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     cluster_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     node_pool_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     resource_type: Cow<'a, str>,
     quantity: Num,
-    #[serde(borrow)]
     unit: Cow<'a, str>,
     recorded_at: Ts,
+}
+
+/// A string borrowed from the body when it has no escapes (the usual case), owned otherwise.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+/// The fields of an item, matched on bytes (a `match` on `&str` compiles to a `memcmp` call per
+/// field name; byte patterns compile to a few inline comparisons).
+enum Field {
+    Id,
+    ClusterId,
+    NodePoolId,
+    ResourceType,
+    Quantity,
+    Unit,
+    RecordedAt,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Field, E> {
+                Ok(match v.as_bytes() {
+                    b"id" => Field::Id,
+                    b"cluster_id" => Field::ClusterId,
+                    b"node_pool_id" => Field::NodePoolId,
+                    b"resource_type" => Field::ResourceType,
+                    b"quantity" => Field::Quantity,
+                    b"unit" => Field::Unit,
+                    b"recorded_at" => Field::RecordedAt,
+                    _ => Field::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(FieldVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(slot: &mut Option<T>, map: &mut A, name: &'static str) -> std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = AetherItem<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a usage item (an object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<AetherItem<'de>, A::Error> {
+        let (mut id, mut cluster_id, mut node_pool_id) = (None::<Option<Text<'de>>>, None::<Option<Text<'de>>>, None::<Option<Text<'de>>>);
+        let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None::<Text<'de>>, None::<Num>, None::<Text<'de>>, None::<Ts>);
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Id => once(&mut id, &mut map, "id")?,
+                Field::ClusterId => once(&mut cluster_id, &mut map, "cluster_id")?,
+                Field::NodePoolId => once(&mut node_pool_id, &mut map, "node_pool_id")?,
+                Field::ResourceType => once(&mut resource_type, &mut map, "resource_type")?,
+                Field::Quantity => once(&mut quantity, &mut map, "quantity")?,
+                Field::Unit => once(&mut unit, &mut map, "unit")?,
+                Field::RecordedAt => once(&mut recorded_at, &mut map, "recorded_at")?,
+                Field::Other => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        let text = |t: Option<Option<Text<'de>>>| t.flatten().map(|t| t.0);
+        Ok(AetherItem {
+            id: text(id),
+            cluster_id: text(cluster_id),
+            node_pool_id: text(node_pool_id),
+            resource_type: resource_type.ok_or_else(|| de::Error::missing_field("resource_type"))?.0,
+            quantity: quantity.ok_or_else(|| de::Error::missing_field("quantity"))?,
+            unit: unit.ok_or_else(|| de::Error::missing_field("unit"))?.0,
+            recorded_at: recorded_at.ok_or_else(|| de::Error::missing_field("recorded_at"))?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AetherItem<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(ItemVisitor)
+    }
 }
 
 /// A flat monthly fee as the API sends it.
