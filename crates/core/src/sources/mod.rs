@@ -59,20 +59,31 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
 /// Parses fast without tracking where it is; only when that fails, parses again with
 /// `serde_path_to_error` to name the field path (errors are rare, paths cost on every value).
 fn parse_envelope<'a>(bytes: &'a [u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
-    use serde::de::DeserializeSeed;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let envelope = match (envelope::EnvelopeSeed { interner, body_len: bytes.len(), progress }).deserialize(&mut de) {
-        Ok(envelope) => envelope,
-        Err(_) => return Err(locate_error(bytes)),
+    // Checking the whole body's UTF-8 once (fast, word at a time) spares the reader checking
+    // every string it borrows; a body that is not UTF-8 takes the checking reader, which says where.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => parse_from(&mut serde_json::Deserializer::from_str(text), bytes.len(), interner, progress),
+        Err(_) => parse_from(&mut serde_json::Deserializer::from_slice(bytes), bytes.len(), interner, progress),
     };
-    de.end().map_err(|e| {
+    parsed.ok_or_else(|| locate_error(bytes))?
+}
+
+/// Reads the envelope; `None` when it fails (the caller reads again to say where).
+fn parse_from<'a, R: serde_json::de::Read<'a>>(
+    de: &mut serde_json::Deserializer<R>,
+    body_len: usize,
+    interner: &mut Interner,
+    progress: &mut dyn FnMut(usize),
+) -> Option<Result<Envelope<'a>>> {
+    use serde::de::DeserializeSeed;
+    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress }).deserialize(&mut *de).ok()?;
+    Some(de.end().map(|()| envelope).map_err(|e| {
         Error::new(ErrorKind::Syntax {
             message: "unexpected data after the end of the JSON value".into(),
             line: e.line(),
             column: e.column(),
         })
-    })?;
-    Ok(envelope)
+    }))
 }
 
 fn locate_error(bytes: &[u8]) -> Error {
