@@ -239,6 +239,11 @@ fn linear_rate(entry: &PriceEntry, quantity: Decimal, fx: Option<Decimal>) -> Op
     unit_price.checked_mul(fx?)
 }
 
+/// A share of a cost kept to [`SHARE_DECIMALS`], as `split_by_weights` keeps its parts.
+fn share_part(exact: Decimal) -> Decimal {
+    if exact.scale() > SHARE_DECIMALS { exact.round_dp(SHARE_DECIMALS) } else { exact }
+}
+
 /// The price per unit (times `fx`) of a plain per-unit entry with no flat fee.
 fn per_unit_rate(entry: &PriceEntry, fx: Option<Decimal>) -> Option<Decimal> {
     match (&entry.model, entry.flat_fee) {
@@ -267,6 +272,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut exact_total = Decimal::ZERO;
     // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
     let mut buckets: FxHashMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = FxHashMap::default();
+    let as_of_month = Month::of(ctx.as_of);
 
     for (ui, usage) in usages.iter().enumerate() {
         for (ci, c) in usage.charges.iter().enumerate() {
@@ -289,7 +295,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 ));
             }
             let charge = Some((ui as u32, ci as u32));
-            let base = Piece { charge, category: c.category, month: Month::of(ctx.as_of), cost: None, quantity: c.quantity, placement };
+            let base = Piece { charge, category: c.category, month: as_of_month, cost: None, quantity: c.quantity, placement };
             let quantities = months.shares(c.quantity);
             if c.excluded {
                 excluded_count += 1;
@@ -318,7 +324,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                 for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;
-                    let cost = per_unit.and_then(|rate| share.checked_mul(rate)).map(|c| c.round_dp(SHARE_DECIMALS));
+                    let cost = per_unit.and_then(|rate| share.checked_mul(rate)).map(share_part);
                     if cost.is_none() {
                         bucket.1.push((pieces.len(), share));
                     }
@@ -360,7 +366,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             }
             let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
             if let Some(rate) = linear_rate(entry, quantity, fx).filter(|_| members.len() > 1) {
-                let parts: Option<Vec<Decimal>> = members.iter().map(|(_, q)| q.checked_mul(rate).map(|p| p.round_dp(SHARE_DECIMALS))).collect();
+                let parts: Option<Vec<Decimal>> = members.iter().map(|(_, q)| q.checked_mul(rate).map(share_part)).collect();
                 if let Some(parts) = parts {
                     for ((piece, _), part) in members.iter().zip(parts) {
                         pieces[*piece].cost = Some(part);
