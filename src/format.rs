@@ -3,6 +3,9 @@
 //! Amounts go to `Intl.NumberFormat` as decimal *strings*, which it formats exactly (no `f64` on the
 //! way), with the currency's minor-unit decimals.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use tally_core::minor_unit;
 use wasm_bindgen::JsValue;
@@ -12,7 +15,18 @@ pub fn locale() -> String {
     web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en-US".into())
 }
 
-fn number_format(decimals: u32, currency: Option<&str>) -> Option<js_sys::Intl::NumberFormat> {
+thread_local! {
+    /// Formatters by (locale, decimals, currency): building an `Intl.NumberFormat` costs about a
+    /// millisecond, and a breakdown table formats hundreds of amounts.
+    static FORMATTERS: RefCell<HashMap<(String, u32, Option<String>), js_sys::Function>> = RefCell::default();
+}
+
+/// The bound `format` function of a number formatter.
+fn number_format(decimals: u32, currency: Option<&str>) -> Option<js_sys::Function> {
+    let key = (locale(), decimals, currency.map(str::to_string));
+    if let Some(f) = FORMATTERS.with(|m| m.borrow().get(&key).cloned()) {
+        return Some(f);
+    }
     let options = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&options, &JsValue::from_str(k), &v).ok();
     if let Some(code) = currency {
@@ -21,13 +35,14 @@ fn number_format(decimals: u32, currency: Option<&str>) -> Option<js_sys::Intl::
     }
     set("minimumFractionDigits", JsValue::from(decimals));
     set("maximumFractionDigits", JsValue::from(decimals));
-    let locales = js_sys::Array::of1(&JsValue::from_str(&locale()));
-    Some(js_sys::Intl::NumberFormat::new(&locales, &options))
+    let locales = js_sys::Array::of1(&JsValue::from_str(&key.0));
+    let f = js_sys::Intl::NumberFormat::new(&locales, &options).format();
+    FORMATTERS.with(|m| m.borrow_mut().insert(key, f.clone()));
+    Some(f)
 }
 
-fn format_with(nf: Option<js_sys::Intl::NumberFormat>, text: &str) -> Option<String> {
-    let f = nf?.format();
-    f.call1(&JsValue::NULL, &JsValue::from_str(text)).ok()?.as_string()
+fn format_with(f: Option<js_sys::Function>, text: &str) -> Option<String> {
+    f?.call1(&JsValue::NULL, &JsValue::from_str(text)).ok()?.as_string()
 }
 
 /// `1234.5` in EUR -> `€1,234.50` (en-US) or `1.234,50 €` (de-DE). ECU and CU, which are not ISO
@@ -75,5 +90,5 @@ pub fn date_label(key: &str) -> String {
 
 /// A whole count with the locale's digit grouping ("1,000,000").
 pub fn count(n: usize) -> String {
-    number_format(0, None).and_then(|f| f.format().call1(&f, &JsValue::from(n as f64)).ok()?.as_string()).unwrap_or_else(|| n.to_string())
+    number_format(0, None).and_then(|f| f.call1(&JsValue::NULL, &JsValue::from(n as f64)).ok()?.as_string()).unwrap_or_else(|| n.to_string())
 }

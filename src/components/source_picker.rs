@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use leptos::prelude::*;
 
 use crate::loader::{load_sample, SAMPLES};
@@ -29,7 +31,9 @@ pub fn SourcePicker() -> impl IntoView {
                         let id = d.id;
                         let label = d.label.clone();
                         view! {
-                            <li class="chip" title=format!("{} charges", crate::format::count(d.meta.charges))>
+                            <li class="chip" title=chip_title(&d.meta) data-charges=d.meta.charges
+                                data-copy-ms=d.meta.cost.copy_ms.round().to_string() data-parse-ms=d.meta.cost.parse_ms.round().to_string()
+                                data-engine-memory=d.meta.cost.memory_bytes.to_string()>
                                 <span class="chip-source">{d.meta.source.display_name()}</span>
                                 <span class="chip-label">{d.label.clone()}</span>
                                 <button
@@ -50,4 +54,17 @@ pub fn SourcePicker() -> impl IntoView {
             <button class="link" on:click=move |_| state.view.set(View::Data)>"Load other data…"</button>
         </section>
     }
+}
+
+/// "1,000,000 charges, read in 1.2 s; engine memory 440 MB".
+fn chip_title(meta: &crate::engine::DatasetMeta) -> String {
+    let c = meta.cost;
+    let mut title = format!("{} charges", crate::format::count(meta.charges));
+    if c.copy_ms + c.parse_ms > 0.0 {
+        let _ = write!(title, ", read in {:.1} s", (c.copy_ms + c.parse_ms) / 1000.0);
+    }
+    if c.memory_bytes > 0.0 {
+        let _ = write!(title, "; engine memory {:.0} MB", c.memory_bytes / 1e6);
+    }
+    title
 }

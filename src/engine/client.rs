@@ -132,7 +132,10 @@ impl Engine {
             None => self.send(request, &bodies, Some(Rc::new(progress))).await,
         };
         match reply {
-            Reply::Loaded(meta) => {
+            Reply::Loaded(mut meta) => {
+                if meta.cost.memory_bytes == 0.0 {
+                    meta.cost.memory_bytes = wasm_memory_bytes();
+                }
                 self.0.borrow_mut().bodies.push(Kept { id, from, bodies });
                 Ok(meta)
             }
@@ -284,6 +287,11 @@ fn short_name(reply: &Reply) -> &'static str {
         Reply::Text(_) => "text",
         Reply::Failed(_) => "failed",
     }
+}
+
+/// The bytes of this wasm instance's linear memory.
+pub(super) fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| m.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64)
 }
 
 /// A blob's bytes (in-page engine).

@@ -91,7 +91,7 @@ pub enum Export {
 }
 
 /// What the page keeps of a loaded dataset (the charges stay in the engine).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetMeta {
     /// The provider.
     pub source: Source,
@@ -101,6 +101,20 @@ pub struct DatasetMeta {
     pub resource_types: Vec<String>,
     /// Aether node pools, sorted, for the what-if pickers.
     pub node_pools: Vec<String>,
+    /// How the read went, measured where the engine runs.
+    #[serde(default)]
+    pub cost: ReadCost,
+}
+
+/// What reading a body cost the engine: shown to the user and used by the browser benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReadCost {
+    /// Getting the bytes into the engine's memory (reading the `Blob` and copying it into wasm).
+    pub copy_ms: f64,
+    /// Parsing and converting them into charges.
+    pub parse_ms: f64,
+    /// The engine's wasm memory after the read, in bytes (it only grows).
+    pub memory_bytes: f64,
 }
 
 /// A breakdown as it travels (the core's own `Serialize` is the SPEC 7 output, not this).

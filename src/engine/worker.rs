@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::protocol::{Envelope, Reply, Request};
+use super::protocol::{Envelope, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
 thread_local! {
@@ -16,7 +16,7 @@ thread_local! {
 
 /// Starts answering: first the messages that arrived while the wasm loaded, then every new one.
 #[wasm_bindgen]
-pub fn engine_worker_start(early: js_sys::Array) {
+pub fn engine_worker_start(early: &js_sys::Array) {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else { return };
     for message in early.iter() {
         answer(&scope, &message);
@@ -37,6 +37,9 @@ fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
             let _ = scope.post_message(&text.into());
         }
     };
+    let clock = scope.performance();
+    let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
+    let started = now();
     let blobs = js_sys::Reflect::get(message, &"bodies".into()).ok().and_then(|b| b.dyn_into::<js_sys::Array>().ok());
     let mut bodies = Vec::new();
     for blob in blobs.iter().flat_map(js_sys::Array::iter) {
@@ -45,7 +48,11 @@ fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
             Err(e) => return post(Reply::Failed(e)),
         }
     }
-    let reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
+    let copied = now();
+    let mut reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
+    if let Reply::Loaded(meta) = &mut reply {
+        meta.cost = ReadCost { copy_ms: copied - started, parse_ms: now() - copied, memory_bytes: super::client::wasm_memory_bytes() };
+    }
     post(reply);
 }
 

@@ -9,7 +9,7 @@ use tally_core::{
     PriceBook, Priced, Scenario, Usage,
 };
 
-use super::protocol::{DatasetMeta, Export, Inputs, Job, Origin, Reply, Request};
+use super::protocol::{DatasetMeta, Export, Inputs, Job, Origin, ReadCost, Reply, Request};
 
 /// The loaded datasets, by the page's ids.
 #[derive(Default)]
@@ -106,7 +106,7 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
             let mut parts = Vec::with_capacity(bodies.len());
             for ((body, range), label) in bodies.iter().zip(ranges).zip(labels) {
                 let range = match range {
-                    Some((start, end)) => Some((parse_timestamp(start).map_err(|e| e.to_string())?, parse_timestamp(end).map_err(|e| e.to_string())?)),
+                    Some((start, end)) => Some((parse_timestamp(start)?, parse_timestamp(end)?)),
                     None => None,
                 };
                 let usage = read_fetched_range(body, range, *source).map_err(|e| e.in_file(format!("{} ({label})", source.display_name())).to_string())?;
@@ -130,5 +130,5 @@ fn meta(usage: &Usage) -> DatasetMeta {
         }
     }
     let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
-    DatasetMeta { source: usage.source, charges: usage.charges.len(), resource_types: owned(resource_types), node_pools: owned(node_pools) }
+    DatasetMeta { source: usage.source, charges: usage.charges.len(), resource_types: owned(resource_types), node_pools: owned(node_pools), cost: ReadCost::default() }
 }

@@ -35,7 +35,7 @@ async function tallyRendered(bytes, prices) {
   const start = performance.now();
   const handle = await Tally.mount(target, { view: 'card', body: bytes, prices, asOf: AS_OF });
   const shadow = target.shadowRoot;
-  while (!shadow.querySelector('[data-testid=total]')) await new Promise((r) => requestAnimationFrame(r));
+  while (!shadow.querySelector('[data-testid=total]')) await new Promise((r) => setTimeout(r, 5));
   const ms = performance.now() - start;
   const total = shadow.querySelector('[data-testid=total]').getAttribute('data-value');
   handle.destroy();

@@ -72,7 +72,9 @@ async function portal(n) {
     const ms = performance.now() - start;
     running = false;
     observer.disconnect();
-    return { ms, total: total.getAttribute('data-value'), longest, worstFrameGap, frames, heap: performance.memory?.usedJSHeapSize ?? 0 };
+    const chip = document.querySelector('[data-testid=loaded] .chip').dataset;
+    return { ms, total: total.getAttribute('data-value'), longest, worstFrameGap, frames, heap: performance.memory?.usedJSHeapSize ?? 0,
+      copyMs: Number(chip.copyMs), parseMs: Number(chip.parseMs), engineMemory: Number(chip.engineMemory) };
   }, `./bench/aether-${n}.json`);
   await page.close();
   return r;
@@ -88,6 +90,7 @@ try {
     const r = await page.evaluate(([url, p]) => window.runBench(url, p), [`./aether-${n}.json`, readFileSync(prices, 'utf8')]);
     const nativeMs = native(join(dist, 'bench', `aether-${n}.json`));
     rows.push({ items: n, MB: (r.bytes / 1e6).toFixed(1), 'portal (worker) ms': p.ms.toFixed(0), 'portal longest task ms': p.longest.toFixed(0), 'portal worst frame gap ms': p.worstFrameGap.toFixed(0), 'portal JS heap MB': (p.heap / 1e6).toFixed(0),
+      'worker copy ms': p.copyMs.toFixed(0), 'worker parse ms': p.parseMs.toFixed(0), 'worker wasm MB': (p.engineMemory / 1e6).toFixed(0),
       'widget (in page) ms': r.tallyMs.toFixed(0), 'native CLI ms': nativeMs.toFixed(0), 'JS baseline ms': r.jsMs.toFixed(0),
       'portal/native': (p.ms / nativeMs).toFixed(2), 'JS/portal': (r.jsMs / p.ms).toFixed(2), 'JS/widget': (r.jsMs / r.tallyMs).toFixed(2), 'widget longest task ms': r.longestTaskMs.toFixed(0),
       'wasm memory MB': (r.wasmBytes / 1e6).toFixed(0), 'JS heap MB': (Math.max(r.heapAfterTally, r.heapAfterJs) / 1e6).toFixed(0), total: r.tallyTotal, 'portal total': p.total, 'JS total': r.jsTotal });
