@@ -32,7 +32,7 @@ pub fn SourcePicker() -> impl IntoView {
                         let label = d.label.clone();
                         view! {
                             <li class="chip" title=chip_title(&d.meta) data-charges=d.meta.charges
-                                data-copy-ms=d.meta.cost.copy_ms.round().to_string() data-parse-ms=d.meta.cost.parse_ms.round().to_string()
+                                data-read-ms=d.meta.cost.read_ms.round().to_string() data-copy-ms=d.meta.cost.copy_ms.round().to_string() data-parse-ms=d.meta.cost.parse_ms.round().to_string()
                                 data-engine-memory=d.meta.cost.memory_bytes.to_string()>
                                 <span class="chip-source">{d.meta.source.display_name()}</span>
                                 <span class="chip-label">{d.label.clone()}</span>
@@ -60,8 +60,8 @@ pub fn SourcePicker() -> impl IntoView {
 fn chip_title(meta: &crate::engine::DatasetMeta) -> String {
     let c = meta.cost;
     let mut title = format!("{} charges", crate::format::count(meta.charges));
-    if c.copy_ms + c.parse_ms > 0.0 {
-        let _ = write!(title, ", read in {:.1} s", (c.copy_ms + c.parse_ms) / 1000.0);
+    if c.read_ms + c.copy_ms + c.parse_ms > 0.0 {
+        let _ = write!(title, ", read in {:.1} s", (c.read_ms + c.copy_ms + c.parse_ms) / 1000.0);
     }
     if c.memory_bytes > 0.0 {
         let _ = write!(title, "; engine memory {:.0} MB", c.memory_bytes / 1e6);

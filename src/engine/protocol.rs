@@ -109,7 +109,9 @@ pub struct DatasetMeta {
 /// What reading a body cost the engine: shown to the user and used by the browser benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReadCost {
-    /// Getting the bytes into the engine's memory (reading the `Blob` and copying it into wasm).
+    /// Reading the `Blob` (from the browser's storage of files and blobs).
+    pub read_ms: f64,
+    /// Copying the bytes into the engine's (wasm) memory.
     pub copy_ms: f64,
     /// Parsing and converting them into charges.
     pub parse_ms: f64,

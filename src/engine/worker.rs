@@ -1,17 +1,22 @@
 //! The worker's side of the engine: `engine-worker.js` loads this wasm in a dedicated worker and
-//! calls [`engine_worker_start`], after which every message from the page is answered here.
+//! calls [`engine_worker_start`], after which every message from the page is answered here, one
+//! at a time and in the order sent (a computation must see the bodies loaded before it).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{Envelope, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::default();
+    static QUEUE: RefCell<VecDeque<JsValue>> = RefCell::default();
+    static DRAINING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Starts answering: first the messages that arrived while the wasm loaded, then every new one.
@@ -19,17 +24,32 @@ thread_local! {
 pub fn engine_worker_start(early: &js_sys::Array) {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else { return };
     for message in early.iter() {
-        answer(&scope, &message);
+        enqueue(&scope, message);
     }
     let handler_scope = scope.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| answer(&handler_scope, &event.data()));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| enqueue(&handler_scope, event.data()));
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // Lives as long as the worker.
     on_message.forget();
 }
 
-/// Answers one message `{json, body?}` from the page.
-fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
+/// Queues a message and, unless they are already being answered, answers the queue in order.
+fn enqueue(scope: &DedicatedWorkerGlobalScope, message: JsValue) {
+    QUEUE.with(|q| q.borrow_mut().push_back(message));
+    if DRAINING.with(|d| d.replace(true)) {
+        return;
+    }
+    let scope = scope.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        while let Some(message) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+            answer(&scope, &message).await;
+        }
+        DRAINING.with(|d| d.set(false));
+    });
+}
+
+/// Answers one message `{json, bodies}` from the page.
+async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let json = js_sys::Reflect::get(message, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let Ok(Envelope { request, body: req }) = serde_json::from_str::<Envelope<Request>>(&json) else { return };
     let post = |reply: Reply| {
@@ -39,26 +59,30 @@ fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     };
     let clock = scope.performance();
     let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
-    let started = now();
+    let mut cost = ReadCost::default();
     let blobs = js_sys::Reflect::get(message, &"bodies".into()).ok().and_then(|b| b.dyn_into::<js_sys::Array>().ok());
     let mut bodies = Vec::new();
     for blob in blobs.iter().flat_map(js_sys::Array::iter) {
-        match blob.dyn_into::<Blob>().map_err(|_| "a body is not a Blob".to_string()).and_then(|b| read_blob(&b)) {
-            Ok(bytes) => bodies.push(bytes),
-            Err(e) => return post(Reply::Failed(e)),
-        }
+        let started = now();
+        let Ok(buffer) = read_blob(blob).await else {
+            return post(Reply::Failed("the body could not be read (was the file changed or removed?)".into()));
+        };
+        let read = now();
+        bodies.push(js_sys::Uint8Array::new(&buffer).to_vec());
+        cost.read_ms += read - started;
+        cost.copy_ms += now() - read;
     }
-    let copied = now();
+    let parsing = now();
     let mut reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
+    drop(bodies);
     if let Reply::Loaded(meta) = &mut reply {
-        meta.cost = ReadCost { copy_ms: copied - started, parse_ms: now() - copied, memory_bytes: super::client::wasm_memory_bytes() };
+        meta.cost = ReadCost { parse_ms: now() - parsing, memory_bytes: super::client::wasm_memory_bytes(), ..cost };
     }
     post(reply);
 }
 
-/// A blob's bytes, read synchronously (workers may).
-fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
-    let reader = FileReaderSync::new().map_err(|_| "the body could not be read".to_string())?;
-    let buffer = reader.read_as_array_buffer(blob).map_err(|_| "the body could not be read (was the file changed or removed?)".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+/// A body's bytes, as a JS buffer (the fastest of a worker's ways to read a `Blob`).
+async fn read_blob(blob: JsValue) -> Result<JsValue, JsValue> {
+    let blob: Blob = blob.dyn_into()?;
+    JsFuture::from(blob.array_buffer()).await
 }

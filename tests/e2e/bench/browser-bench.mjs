@@ -74,13 +74,14 @@ async function portal(n) {
     observer.disconnect();
     const chip = document.querySelector('[data-testid=loaded] .chip').dataset;
     return { ms, total: total.getAttribute('data-value'), longest, worstFrameGap, frames, heap: performance.memory?.usedJSHeapSize ?? 0,
-      copyMs: Number(chip.copyMs), parseMs: Number(chip.parseMs), engineMemory: Number(chip.engineMemory) };
+      readMs: Number(chip.readMs), copyMs: Number(chip.copyMs), parseMs: Number(chip.parseMs), engineMemory: Number(chip.engineMemory) };
   }, `./bench/aether-${n}.json`);
   await page.close();
   return r;
 }
 
 const rows = [];
+const detail = [];
 try {
   for (const n of sizes) {
     const p = await portal(n);
@@ -89,15 +90,21 @@ try {
     await page.waitForFunction(() => window.benchReady);
     const r = await page.evaluate(([url, p]) => window.runBench(url, p), [`./aether-${n}.json`, readFileSync(prices, 'utf8')]);
     const nativeMs = native(join(dist, 'bench', `aether-${n}.json`));
-    rows.push({ items: n, MB: (r.bytes / 1e6).toFixed(1), 'portal (worker) ms': p.ms.toFixed(0), 'portal longest task ms': p.longest.toFixed(0), 'portal worst frame gap ms': p.worstFrameGap.toFixed(0), 'portal JS heap MB': (p.heap / 1e6).toFixed(0),
-      'worker copy ms': p.copyMs.toFixed(0), 'worker parse ms': p.parseMs.toFixed(0), 'worker wasm MB': (p.engineMemory / 1e6).toFixed(0),
-      'widget (in page) ms': r.tallyMs.toFixed(0), 'native CLI ms': nativeMs.toFixed(0), 'JS baseline ms': r.jsMs.toFixed(0),
-      'portal/native': (p.ms / nativeMs).toFixed(2), 'JS/portal': (r.jsMs / p.ms).toFixed(2), 'JS/widget': (r.jsMs / r.tallyMs).toFixed(2), 'widget longest task ms': r.longestTaskMs.toFixed(0),
-      'wasm memory MB': (r.wasmBytes / 1e6).toFixed(0), 'JS heap MB': (Math.max(r.heapAfterTally, r.heapAfterJs) / 1e6).toFixed(0), total: r.tallyTotal, 'portal total': p.total, 'JS total': r.jsTotal });
+    const ms = (v) => Math.round(v).toLocaleString('en-US');
+    const mb = (v) => Math.round(v / 1e6).toLocaleString('en-US');
+    rows.push({ items: n.toLocaleString('en-US'), MB: (r.bytes / 1e6).toFixed(1), 'portal (worker)': ms(p.ms), 'widget (page)': ms(r.tallyMs),
+      'native CLI': ms(nativeMs), 'JS baseline': ms(r.jsMs), 'portal/native': (p.ms / nativeMs).toFixed(2), 'JS/portal': (r.jsMs / p.ms).toFixed(2),
+      'JS/widget': (r.jsMs / r.tallyMs).toFixed(2), 'same total': p.total === r.tallyTotal && r.tallyTotal === r.jsTotal ? r.tallyTotal : `NO: ${p.total} ${r.tallyTotal} ${r.jsTotal}` });
+    detail.push({ items: n.toLocaleString('en-US'), 'portal longest main-thread task ms': ms(p.longest), 'portal worst frame gap ms': ms(p.worstFrameGap),
+      'worker read ms': ms(p.readMs), 'worker copy ms': ms(p.copyMs), 'worker parse ms': ms(p.parseMs), 'worker wasm MB': mb(p.engineMemory), 'portal page JS heap MB': mb(p.heap),
+      'widget longest task ms': ms(r.longestTaskMs), 'widget wasm MB': mb(r.wasmBytes), 'widget page JS heap MB': mb(Math.max(r.heapAfterTally, r.heapAfterJs)) });
     await page.close();
   }
 } finally {
   await browser.close();
   server.kill();
 }
+console.log('Times in ms, from body bytes to the rendered summary (best single run each):');
 console.table(rows);
+console.log('Main thread, the engine worker and memory (the benchmark page itself holds the body once in its JS heap):');
+console.table(detail);
