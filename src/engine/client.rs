@@ -33,6 +33,8 @@ struct Inner {
     bodies: Vec<Kept>,
     /// Times the worker stopped by itself; after a few the engine runs in the page instead.
     crashes: u32,
+    /// Whether the worker has started (it says so once its wasm is loaded).
+    ready: bool,
 }
 
 enum Transport {
@@ -57,6 +59,9 @@ struct Kept {
 struct Pending {
     done: oneshot::Sender<Reply>,
     progress: Option<Rc<dyn Fn(usize)>>,
+    /// The request as sent, to run it in the page if the worker never starts.
+    request: Request,
+    bodies: Vec<Blob>,
 }
 
 impl Engine {
@@ -68,6 +73,7 @@ impl Engine {
             pending: HashMap::new(),
             bodies: Vec::new(),
             crashes: 0,
+            ready: false,
         })))
     }
 
@@ -104,8 +110,18 @@ impl Engine {
                 // Not from inside this handler: restarting drops the handler.
                 leptos::task::spawn_local(async move {
                     let engine = Engine(inner);
-                    let crashes = { let mut i = engine.0.borrow_mut(); i.crashes += 1; i.crashes };
-                    engine.replace("the engine stopped unexpectedly; your data was reloaded, try again", crashes < 3);
+                    let (crashes, ready) = {
+                        let mut i = engine.0.borrow_mut();
+                        i.crashes += 1;
+                        (i.crashes, i.ready)
+                    };
+                    if ready {
+                        engine.replace("the engine stopped unexpectedly; your data was reloaded, try again", crashes < 3);
+                    } else {
+                        // The worker never started (no module workers, the script blocked): the
+                        // page does the work, including what was already asked of the worker.
+                        engine.fall_back_to_page();
+                    }
                 });
             }
         });
@@ -117,18 +133,7 @@ impl Engine {
     pub async fn load(&self, id: u32, from: Origin, bodies: Vec<Blob>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, String> {
         let request = Request::Load { id, from: from.clone() };
         let reply = match self.workspace() {
-            Some(workspace) => {
-                let mut bytes = Vec::with_capacity(bodies.len());
-                for body in &bodies {
-                    bytes.push(read_blob(body).await?);
-                }
-                let reply = workspace.borrow_mut().handle(request, &bytes, &mut |r| {
-                    if let Reply::Progress { items } = r {
-                        progress(items);
-                    }
-                });
-                reply
-            }
+            Some(workspace) => run_in_page(&workspace, request, &bodies, Some(Rc::new(progress))).await,
             None => self.send(request, &bodies, Some(Rc::new(progress))).await,
         };
         match reply {
@@ -193,7 +198,10 @@ impl Engine {
             Some(link) => Transport::Worker(link),
             None => Transport::Page(Rc::default()),
         };
-        self.0.borrow_mut().transport = transport;
+        let mut inner = self.0.borrow_mut();
+        inner.transport = transport;
+        inner.ready = false;
+        drop(inner);
         self.0.borrow_mut().bodies.clear();
         // Refill now, so requests sent from here on queue behind the bodies they need.
         for kept in bodies {
@@ -213,6 +221,30 @@ impl Engine {
                 }
             });
         }
+    }
+
+    /// Moves the engine into the page and answers there everything sent to the worker so far.
+    fn fall_back_to_page(&self) {
+        let workspace: Rc<RefCell<Workspace>> = Rc::default();
+        let (pending, kept) = {
+            let mut inner = self.0.borrow_mut();
+            if let Transport::Worker(link) = &inner.transport {
+                link.worker.terminate();
+            }
+            inner.transport = Transport::Page(Rc::clone(&workspace));
+            (std::mem::take(&mut inner.pending), inner.bodies.clone())
+        };
+        let mut pending: Vec<(u64, Pending)> = pending.into_iter().collect();
+        pending.sort_by_key(|(number, _)| *number);
+        leptos::task::spawn_local(async move {
+            for k in kept {
+                run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
+            }
+            for (_, p) in pending {
+                let reply = run_in_page(&workspace, p.request, &p.bodies, p.progress).await;
+                let _ = p.done.send(reply);
+            }
+        });
     }
 
     fn workspace(&self) -> Option<Rc<RefCell<Workspace>>> {
@@ -239,7 +271,7 @@ impl Engine {
         let Transport::Worker(link) = &inner.transport else {
             return Err(Reply::Failed("the engine is not running".into()));
         };
-        let json = serde_json::to_string(&Envelope { request: number, body: request }).map_err(|e| Reply::Failed(e.to_string()))?;
+        let json = serde_json::to_string(&Envelope { request: number, body: &request }).map_err(|e| Reply::Failed(e.to_string()))?;
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"json".into(), &json.into());
         let list: js_sys::Array = bodies.iter().collect();
@@ -247,12 +279,16 @@ impl Engine {
         if link.worker.post_message(&message).is_err() {
             return Err(Reply::Failed("the engine could not be reached".into()));
         }
-        inner.pending.insert(number, Pending { done, progress });
+        inner.pending.insert(number, Pending { done, progress, request, bodies: bodies.to_vec() });
         Ok(answer)
     }
 
     /// Routes a message from the worker to the request it answers.
     fn receive(&self, json: &str) {
+        if json == "ready" {
+            self.0.borrow_mut().ready = true;
+            return;
+        }
         let Ok(Envelope { request, body }) = serde_json::from_str::<Envelope<Reply>>(json) else { return };
         if let Reply::Progress { items } = body {
             let progress = self.0.borrow().pending.get(&request).and_then(|p| p.progress.clone());
@@ -292,6 +328,22 @@ fn short_name(reply: &Reply) -> &'static str {
 /// The bytes of this wasm instance's linear memory.
 pub(super) fn wasm_memory_bytes() -> f64 {
     wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| m.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64)
+}
+
+/// Answers a request with an in-page engine.
+async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
+    let mut bytes = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        match read_blob(body).await {
+            Ok(b) => bytes.push(b),
+            Err(e) => return Reply::Failed(e),
+        }
+    }
+    workspace.borrow_mut().handle(request, &bytes, &mut |r| {
+        if let (Reply::Progress { items }, Some(progress)) = (r, &progress) {
+            progress(items);
+        }
+    })
 }
 
 /// A blob's bytes (in-page engine).

@@ -31,6 +31,8 @@ pub fn engine_worker_start(early: &js_sys::Array) {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // Lives as long as the worker.
     on_message.forget();
+    // The page learns the worker started; until then a failure means "no worker here".
+    let _ = scope.post_message(&"ready".into());
 }
 
 /// Queues a message and, unless they are already being answered, answers the queue in order.

@@ -73,6 +73,14 @@ pub fn BreakdownPage() -> impl IntoView {
         let (rows, _, currency) = lines.get().unwrap_or_default();
         chart_series(&rows, currency)
     });
+    let computing = move || {
+        let loaded = state.datasets.with(|d| !d.is_empty());
+        loaded && data.with(|d| match d {
+            None => true,
+            Some(Ok(b)) => b.by != by(),
+            Some(Err(_)) => false,
+        })
+    };
     let drill = Callback::new(move |column: usize| {
         if month.get_untracked().is_none() {
             let cols = chart.get_untracked().columns;
@@ -115,6 +123,8 @@ pub fn BreakdownPage() -> impl IntoView {
                 }}
             </div>
             {move || match lines.get() {
+                // Data is loaded but the engine has not answered this question yet.
+                _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
                 Ok((rows, _, _)) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
                 Ok((_, total, currency)) => {

@@ -270,6 +270,7 @@ fn Results(
     /// The comparison to show.
     comparison: ReadSignal<Option<Result<Comparison, String>>>,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let chart = Signal::derive(move || {
         let Some(Ok(c)) = comparison.get() else {
             return ChartSeries { columns: vec![], series: vec![], values: vec![], currency: String::new() };
@@ -280,6 +281,7 @@ fn Results(
     });
     view! {
         {move || match comparison.get() {
+            None if state.datasets.with(|d| !d.is_empty()) => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
             None => view! { <p class="empty">"Load usage or add a change to see an estimate."</p> }.into_any(),
             Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="whatif-error">{e}</p> }.into_any(),
             Some(Ok(c)) => {

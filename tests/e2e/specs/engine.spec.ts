@@ -1,4 +1,4 @@
-import { test, expect, repo, artifacts } from '../fixtures';
+import { test, expect, repo, artifacts, expected } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -62,4 +62,18 @@ test('cancelling a long read stops it and keeps what was loaded, and the engine 
   await tally.goTo('whatif');
   await tally.goTo('summary');
   await expect(tally.total).toHaveAttribute('data-value', before!);
+});
+
+test('when the engine worker cannot start, the page computes itself and nothing is lost', async ({ tally, page }) => {
+  // A browser without module workers, or a deployment that blocks the script: it loads, then fails.
+  await page.route('**/engine-worker.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new TypeError("module workers are not supported here");' }));
+  await tally.open();
+  await expect(tally.total).toHaveAttribute('data-value', expected('aether').total);
+  // Everything still works in the page: another sample, a breakdown, a what-if.
+  await tally.pickSample('hyperstack');
+  await expect(tally.total).toHaveAttribute('data-value', expected('hyperstack').total);
+  await tally.goTo('breakdown');
+  await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  // No Cancel is offered for work that runs in the page.
+  expect(await page.getByTestId('cancel-work').count()).toBe(0);
 });
