@@ -56,6 +56,19 @@ struct CallOptions {
     by: Option<String>,
 }
 
+/// The options without `body` and `prices`, which are read separately: handing a body of many
+/// megabytes to the options' deserializer would walk it value by value, only to ignore it.
+fn without_data(value: &JsValue) -> JsValue {
+    if !value.is_object() {
+        return value.clone();
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+    for key in ["body", "prices"] {
+        let _ = js_sys::Reflect::delete_property(&copy, &key.into());
+    }
+    copy.into()
+}
+
 fn options(value: &JsValue) -> Result<(CallOptions, Option<PriceBook>), JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok((CallOptions::default(), None));
@@ -66,7 +79,7 @@ fn options(value: &JsValue) -> Result<(CallOptions, Option<PriceBook>), JsValue>
     } else {
         Some(PriceBook::parse(&body_bytes(&prices)?).map_err(|e| js_error(e.code(), format!("prices: {e}")))?)
     };
-    let o: CallOptions = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| js_error("usage", format!("options: {e}")))?;
+    let o: CallOptions = serde_wasm_bindgen::from_value(without_data(value)).map_err(|e| js_error("usage", format!("options: {e}")))?;
     Ok((o, book))
 }
 
@@ -136,7 +149,7 @@ pub struct WidgetHandle {
 }
 
 fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, js: &JsValue) -> Result<(), JsValue> {
-    let o: MountOptions = if js.is_undefined() || js.is_null() { MountOptions::default() } else { serde_wasm_bindgen::from_value(js.clone()).map_err(|e| js_error("usage", format!("options: {e}")))? };
+    let o: MountOptions = if js.is_undefined() || js.is_null() { MountOptions::default() } else { serde_wasm_bindgen::from_value(without_data(js)).map_err(|e| js_error("usage", format!("options: {e}")))? };
     if let Some(v) = o.view {
         if !["summary", "breakdown", "whatif", "card"].contains(&v.as_str()) {
             return Err(js_error("usage", format!("view: expected summary, breakdown, whatif or card, found \"{v}\"")));
