@@ -58,10 +58,22 @@ pub fn BarChart(
                     ><title>{tip}</title></rect>
                 }
             }).collect_view();
+            // With drill-down, each column's label is its keyboard control (Enter or Space).
             let labels = layout.column_centres.iter().enumerate().map(|(i, x)| {
                 let label = d.columns.get(i).cloned().unwrap_or_default();
+                let activate = move || { if let Some(cb) = on_column { cb.run(i) } };
                 view! {
-                    <text class="column-label" data-testid="chart-column" x=*x y=HEIGHT - MARGINS.bottom + 18.0 text-anchor="middle">{label}</text>
+                    <text class="column-label" data-testid="chart-column" x=*x y=HEIGHT - MARGINS.bottom + 18.0 text-anchor="middle"
+                        tabindex=on_column.map(|_| "0") role=on_column.map(|_| "button")
+                        aria-label=on_column.map(|_| format!("Show the days of {label}"))
+                        on:click=move |_| activate()
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                activate();
+                            }
+                        }
+                    >{label.clone()}</text>
                 }
             }).collect_view();
             let legend = d.series.iter().enumerate().map(|(i, s)| view! {
@@ -69,7 +81,8 @@ pub fn BarChart(
             }).collect_view();
             view! {
                 <figure class="chart" data-testid="chart">
-                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Stacked bar chart of costs; the same data is in the table below">
+                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role=if on_column.is_some() { "group" } else { "img" }
+                        aria-label="Stacked bar chart of costs; the same data is in the table below">
                         {ticks}{bars}{labels}
                     </svg>
                     <ul class="legend" aria-label="Legend">{legend}</ul>

@@ -65,14 +65,10 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let blobs = js_sys::Reflect::get(message, &"bodies".into()).ok().and_then(|b| b.dyn_into::<js_sys::Array>().ok());
     let mut bodies = Vec::new();
     for blob in blobs.iter().flat_map(js_sys::Array::iter) {
-        let started = now();
-        let Ok(buffer) = read_blob(blob).await else {
+        let Ok(bytes) = read_blob(blob, &now, &mut cost).await else {
             return post(Reply::Failed("the body could not be read (was the file changed or removed?)".into()));
         };
-        let read = now();
-        bodies.push(js_sys::Uint8Array::new(&buffer).to_vec());
-        cost.read_ms += read - started;
-        cost.copy_ms += now() - read;
+        bodies.push(bytes);
     }
     let parsing = now();
     let mut reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
@@ -83,8 +79,30 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     post(reply);
 }
 
-/// A body's bytes, as a JS buffer (the fastest of a worker's ways to read a `Blob`).
-async fn read_blob(blob: JsValue) -> Result<JsValue, JsValue> {
+/// Bytes read from a `Blob` at a time: the JS side never holds more than this of a body, so the
+/// worker's peak memory is the body once (in wasm) plus its charges.
+const CHUNK: usize = 16 << 20;
+
+/// A body's bytes, read chunk by chunk straight into wasm memory (`Blob.arrayBuffer` is the
+/// fastest of a worker's ways to read; `FileReaderSync` and streams were slower).
+async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost) -> Result<Vec<u8>, JsValue> {
     let blob: Blob = blob.dyn_into()?;
-    JsFuture::from(blob.array_buffer()).await
+    let size = blob.size() as usize;
+    let mut out = Vec::with_capacity(size);
+    let mut start = 0;
+    while start < size {
+        let end = (start + CHUNK).min(size);
+        let asked = now();
+        let part = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
+        let buffer = JsFuture::from(part.array_buffer()).await?;
+        let got = now();
+        let view = js_sys::Uint8Array::new(&buffer);
+        let at = out.len();
+        out.resize(at + view.length() as usize, 0);
+        view.copy_to(&mut out[at..]);
+        cost.read_ms += got - asked;
+        cost.copy_ms += now() - got;
+        start = end;
+    }
+    Ok(out)
 }

@@ -49,6 +49,12 @@ test('the app is usable from the keyboard', async ({ tally, page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  // The chart's months are keyboard controls too: Enter shows a month's days.
+  const month = page.getByRole('button', { name: /^Show the days of / }).first();
+  await month.focus();
+  await expect(month).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('back-to-months')).toBeVisible();
 });
 
 test('dark theme and a phone-width layout', async ({ tally, page }) => {
