@@ -202,24 +202,21 @@ impl Engine {
         inner.transport = transport;
         inner.ready = false;
         drop(inner);
-        self.0.borrow_mut().bodies.clear();
-        // Refill now, so requests sent from here on queue behind the bodies they need.
-        for kept in bodies {
-            let answer = match self.workspace() {
-                Some(_) => None,
-                None => self.post(Request::Load { id: kept.id, from: kept.from.clone() }, &kept.bodies, None).ok(),
-            };
-            let engine = self.clone();
-            leptos::task::spawn_local(async move {
-                match answer {
-                    Some(answer) => {
-                        if matches!(answer.await, Ok(Reply::Loaded(_))) {
-                            engine.0.borrow_mut().bodies.push(kept);
-                        }
-                    }
-                    None => drop(engine.load(kept.id, kept.from, kept.bodies, |_| {}).await),
+        // Refill now, so requests sent from here on queue behind the bodies they need. The list
+        // of kept bodies stays as it is: it is what the page has loaded, whatever happens to a
+        // worker (a second cancel during a refill must not forget anything).
+        match self.workspace() {
+            Some(workspace) => leptos::task::spawn_local(async move {
+                for k in bodies {
+                    run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
                 }
-            });
+            }),
+            None => {
+                for k in bodies {
+                    // The answer is not awaited; a failure shows when the data is next used.
+                    let _ = self.post(Request::Load { id: k.id, from: k.from }, &k.bodies, None);
+                }
+            }
         }
     }
 
