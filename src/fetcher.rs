@@ -50,7 +50,7 @@ fn host(url: &str) -> &str {
 }
 
 /// Fetches one planned request, retrying as the rules say. `progress` receives status lines.
-async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cancel: &CancelHandle, progress: &dyn Fn(String)) -> Result<Vec<u8>, String> {
+async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cancel: &CancelHandle, progress: &dyn Fn(String)) -> Result<web_sys::Blob, String> {
     let mut attempt = 0;
     loop {
         if cancel.is_cancelled() {
@@ -90,11 +90,17 @@ async fn fetch_one(source: Source, req: &PlannedRequest, credential: &str, cance
             }
         };
         let status = response.status();
-        let body = response.binary().await.unwrap_or_default();
         if (200..300).contains(&status) {
-            // Read (and checked) by the engine, off the page's thread.
-            return Ok(body);
+            // Kept as a Blob and read (and checked) by the engine, off the page's thread: a month
+            // of hourly usage never passes through the page's memory.
+            let raw: web_sys::Response = response.into();
+            let blob = match raw.blob() {
+                Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()),
+                Err(_) => None,
+            };
+            return blob.ok_or_else(|| format!("{}: the answer from {} could not be read", req.label, host(&req.url)));
         }
+        let body = response.binary().await.unwrap_or_default();
         if is_retryable(status) {
             let retry_after = response.headers().get("retry-after");
             if let Some(delay) = retry_delay_ms(attempt, retry_after.as_deref(), MAX_RETRIES) {
@@ -115,7 +121,7 @@ pub async fn fetch_all(
     credential: &str,
     cancel: &CancelHandle,
     progress: &dyn Fn(String),
-) -> Result<Vec<Vec<u8>>, String> {
+) -> Result<Vec<web_sys::Blob>, String> {
     let mut out = Vec::with_capacity(requests.len());
     for (i, req) in requests.iter().enumerate() {
         progress(format!("Fetching {} {} ({} of {})…", source.display_name(), req.label, i + 1, requests.len()));

@@ -112,12 +112,6 @@ pub fn text_blob(text: &str) -> Result<web_sys::Blob, String> {
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not hold the text".to_string())
 }
 
-/// A `Blob` holding `bytes` (a fetched body).
-pub fn bytes_blob(bytes: &[u8]) -> Result<web_sys::Blob, String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser could not hold the body".to_string())
-}
-
 /// Parses a price book the user gave.
 pub fn load_book(state: AppState, label: &str, bytes: &[u8]) -> bool {
     match PriceBook::parse(bytes) {

@@ -4,7 +4,6 @@ use tally_core::{default_base_url, FetchPlan, Source};
 use crate::credentials;
 use crate::fetcher::{fetch_all, CancelHandle};
 use crate::engine::Origin;
-use crate::loader::bytes_blob;
 use crate::state::{AppState, View};
 
 fn today() -> chrono::NaiveDate {
@@ -122,10 +121,7 @@ pub fn ConnectForm() -> impl IntoView {
                         ranges: requests.iter().map(|r| r.range.map(|(a, b)| (a.to_rfc3339(), b.to_rfc3339()))).collect(),
                         labels: requests.iter().map(|r| r.label.clone()).collect(),
                     };
-                    match bodies.iter().map(|b| bytes_blob(b)).collect::<Result<Vec<_>, _>>() {
-                        Ok(blobs) => state.load_from(label.clone(), from, blobs, false).await,
-                        Err(e) => Err(e),
-                    }
+                    state.load_from(label.clone(), from, bodies, false).await
                 }
                 Err(e) => Err(e),
             };

@@ -225,18 +225,16 @@ fn place(period: Period, ctx: &Context, warn: &mut dyn FnMut()) -> std::result::
     }
 }
 
-/// The price per unit (times the exchange rate `fx`) of a bucket whose cost is linear in its
-/// quantity: per unit, or a volume tier once chosen, with no flat fee; `None` otherwise.
-fn linear_rate(entry: &PriceEntry, quantity: Decimal, fx: Option<Decimal>) -> Option<Decimal> {
-    if entry.flat_fee.is_some() || quantity.is_zero() {
-        return None;
+/// The price per unit (times the exchange rate `fx`) of a volume-priced bucket once its month's
+/// quantity has chosen the tier: from there the cost is linear in the quantity. (Per-unit pieces
+/// are priced as they are made, before any bucket is complete.)
+fn volume_rate(entry: &PriceEntry, quantity: Decimal, fx: Option<Decimal>) -> Option<Decimal> {
+    match (&entry.model, entry.flat_fee) {
+        (Model::Volume(tiers), None) if !quantity.is_zero() => {
+            tiers.iter().find(|t| t.up_to.is_none_or(|u| quantity <= u)).or(tiers.last())?.unit_price.checked_mul(fx?)
+        }
+        _ => None,
     }
-    let unit_price = match &entry.model {
-        Model::PerUnit { unit_price } => *unit_price,
-        Model::Volume(tiers) => tiers.iter().find(|t| t.up_to.is_none_or(|u| quantity <= u)).or(tiers.last())?.unit_price,
-        Model::Graduated(_) | Model::Package { .. } => return None,
-    };
-    unit_price.checked_mul(fx?)
 }
 
 /// A share of a cost kept to [`SHARE_DECIMALS`], as `split_by_weights` keeps its parts.
@@ -358,14 +356,14 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
             exact_total = add(exact_total, cost, "total")?;
             let _ = month;
-            // Shared back by quantity. For a linear price the share of `q` is exactly `q * rate`:
-            // the same number as `cost * q / quantity`, without a division per piece.
             if members.is_empty() {
                 // Priced per unit as the pieces were made.
                 continue;
             }
+            // Shared back by quantity. Under a volume tier the share of `q` is exactly `q * rate`:
+            // the same number as `cost * q / quantity`, without a division per piece.
             let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
-            if let Some(rate) = linear_rate(entry, quantity, fx).filter(|_| members.len() > 1) {
+            if let Some(rate) = volume_rate(entry, quantity, fx).filter(|_| members.len() > 1) {
                 let parts: Option<Vec<Decimal>> = members.iter().map(|(_, q)| q.checked_mul(rate).map(share_part)).collect();
                 if let Some(parts) = parts {
                     for ((piece, _), part) in members.iter().zip(parts) {
