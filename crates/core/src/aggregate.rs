@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -240,20 +240,37 @@ pub struct Breakdown {
     pub rows: Vec<Row>,
 }
 
-/// Breakdowns of up to this many dimensions group pieces by the addresses of their values.
+/// Breakdowns of up to this many dimensions sum pieces by the identities of their values.
 const FAST_DIMS: usize = 4;
 
-/// The address of an interned value: equal addresses are equal values (the converse does not
-/// hold across bodies, which each intern their own strings, so equal values are merged after).
-fn address(v: &DimValue) -> usize {
-    v.as_ref().map_or(0, |k| Arc::as_ptr(k).cast::<u8>() as usize)
+/// A number that stands for a piece's value of `dim` without making the value: equal identities
+/// are equal values (interned keys by address, months and days by number, enums by variant). The
+/// converse does not hold across bodies, which each intern their own strings, so the few leaves
+/// are merged by value afterwards. A million pieces then cost one small fixed key each, with no
+/// string hashed or compared and no reference count touched.
+fn dim_identity(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Dimension) -> usize {
+    let key = |k: Option<&Key>| k.map_or(0, |k| Arc::as_ptr(k).cast::<u8>() as usize);
+    let charge = priced.charge(piece);
+    match dim {
+        Dimension::Month => piece.month.ordinal() as usize,
+        Dimension::Day => day.map_or(0, |d| 1 + (i64::from(d.num_days_from_ce()) - i64::from(i32::MIN)) as usize),
+        Dimension::Source => charge.map_or(0, |c| 1 + c.source as usize),
+        Dimension::Category => piece.category as usize,
+        // Heap addresses are never this small, so a category standing in for a type cannot pass for a key.
+        Dimension::ResourceType => charge.map_or(1 + piece.category as usize, |c| key(Some(&c.resource_type))),
+        Dimension::Resource => key(charge.and_then(|c| c.resource_id.as_ref())),
+        Dimension::ClusterId => key(charge.and_then(|c| c.dimensions.cluster_id.as_ref())),
+        Dimension::NodePoolId => key(charge.and_then(|c| c.dimensions.node_pool_id.as_ref())),
+        Dimension::DeploymentId => key(charge.and_then(|c| c.dimensions.deployment_id.as_ref())),
+        Dimension::NodeType => key(charge.and_then(|c| c.dimensions.node_type.as_ref())),
+        Dimension::ChargeClass => key(charge.and_then(|c| c.dimensions.charge_class.as_ref())),
+    }
 }
 
 /// Exact amounts per leaf (a tuple of dimension values).
 ///
-/// Pieces are summed by the addresses of their (interned) values, which costs one small fixed
-/// key per piece instead of hashing and comparing strings; the few distinct leaves are then
-/// merged by value.
+/// Pieces are summed by the identities of their values ([`dim_identity`]); the few distinct
+/// leaves are then made into values and merged by value.
 fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Decimal> {
     let mut cache = KeyCache::default();
     let mut out: BTreeMap<Vec<DimValue>, Decimal> = BTreeMap::new();
@@ -268,27 +285,20 @@ fn leaves(priced: &Priced<'_>, by: &[Dimension]) -> BTreeMap<Vec<DimValue>, Deci
         });
         return out;
     }
-    let mut sums: FxHashMap<[usize; FAST_DIMS], (Vec<DimValue>, Decimal)> = FxHashMap::default();
+    // identities -> (a piece and its day that have them, summed amount)
+    let mut sums: FxHashMap<[usize; FAST_DIMS], (usize, Option<NaiveDate>, Decimal)> = FxHashMap::default();
     each_amount(priced, by, |piece, day, amount| {
         let p = &priced.pieces[piece];
-        let mut values: [DimValue; FAST_DIMS] = Default::default();
         let mut key = [0usize; FAST_DIMS];
-        for (i, d) in by.iter().enumerate() {
-            values[i] = dim_value(priced, p, day, *d, &mut cache);
-            key[i] = address(&values[i]);
+        for (slot, d) in key.iter_mut().zip(by) {
+            *slot = dim_identity(priced, p, day, *d);
         }
-        match sums.entry(key) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                let v = &mut e.get_mut().1;
-                *v = v.checked_add(amount).unwrap_or(*v);
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert((values[..by.len()].to_vec(), amount));
-            }
-        }
+        let sum = &mut sums.entry(key).or_insert((piece, day, Decimal::ZERO)).2;
+        *sum = sum.checked_add(amount).unwrap_or(*sum);
     });
-    for (values, amount) in sums.into_values() {
-        merge(values, amount);
+    for (piece, day, amount) in sums.into_values() {
+        let p = &priced.pieces[piece];
+        merge(by.iter().map(|d| dim_value(priced, p, day, *d, &mut cache)).collect(), amount);
     }
     out
 }
@@ -383,24 +393,26 @@ pub(crate) fn groups(priced: &Priced<'_>, dim: Dimension) -> Result<Vec<Group>> 
 
 /// [`groups`] of several dimensions, in one pass over the pieces.
 pub(crate) fn groups_of<const N: usize>(priced: &Priced<'_>, dims: [Dimension; N]) -> Result<[Vec<Group>; N]> {
-    let mut cache = KeyCache::default();
-    let mut sums: [FxHashMap<usize, (DimValue, Decimal)>; N] = std::array::from_fn(|_| FxHashMap::default());
-    for p in &priced.pieces {
+    // One sum per combination of the N values (a few hundred), then each grouping from those.
+    let mut sums: FxHashMap<[usize; N], (usize, Decimal)> = FxHashMap::default();
+    for (i, p) in priced.pieces.iter().enumerate() {
         let Some(amount) = p.cost else { continue };
-        for (dim, sums) in dims.iter().zip(sums.iter_mut()) {
-            let value = dim_value(priced, p, None, *dim, &mut cache);
-            let sum = &mut sums.entry(address(&value)).or_insert((value, Decimal::ZERO)).1;
-            *sum = sum.checked_add(amount).unwrap_or(*sum);
+        let key = dims.map(|d| dim_identity(priced, p, None, d));
+        let sum = &mut sums.entry(key).or_insert((i, Decimal::ZERO)).1;
+        *sum = sum.checked_add(amount).unwrap_or(*sum);
+    }
+    let mut cache = KeyCache::default();
+    // Equal values interned apart (two bodies) are merged here.
+    let mut leaves: [BTreeMap<Vec<DimValue>, Decimal>; N] = std::array::from_fn(|_| BTreeMap::new());
+    for (piece, amount) in sums.into_values() {
+        let p = &priced.pieces[piece];
+        for (dim, leaves) in dims.iter().zip(leaves.iter_mut()) {
+            let v = leaves.entry(vec![dim_value(priced, p, None, *dim, &mut cache)]).or_default();
+            *v = v.checked_add(amount).unwrap_or(*v);
         }
     }
     let mut out: [Vec<Group>; N] = std::array::from_fn(|_| Vec::new());
-    for (sums, out) in sums.into_iter().zip(out.iter_mut()) {
-        // Equal values interned apart (two bodies) are merged here.
-        let mut leaves: BTreeMap<Vec<DimValue>, Decimal> = BTreeMap::new();
-        for (value, amount) in sums.into_values() {
-            let v = leaves.entry(vec![value]).or_default();
-            *v = v.checked_add(amount).unwrap_or(*v);
-        }
+    for (leaves, out) in leaves.into_iter().zip(out.iter_mut()) {
         *out = allocate_groups(priced, leaves.into_iter().collect())?;
     }
     Ok(out)

@@ -19,6 +19,11 @@ impl Month {
         Some(Month { year, month })
     }
 
+    /// Months since year 0 (one number per month, in order): a cheap key for a month.
+    pub(crate) fn ordinal(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month)
+    }
+
     /// The month containing an instant.
     pub fn of(t: DateTime<Utc>) -> Month {
         Month { year: t.year(), month: t.month() }

@@ -254,6 +254,23 @@ fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
     a.checked_add(b).ok_or_else(|| Error::overflow(what.to_string()))
 }
 
+/// The currency a bucket of quantities is priced in: compared by address first, since every charge
+/// of a provider carries the same static string (a `&str` in the key cost a `memcmp` per piece).
+#[derive(Clone, Copy, Eq)]
+struct BucketCurrency(&'static str);
+
+impl PartialEq for BucketCurrency {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0) || self.0 == other.0
+    }
+}
+
+impl std::hash::Hash for BucketCurrency {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
 /// Prices every charge of every body.
 ///
 /// # Errors
@@ -269,7 +286,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut excluded_reported = Decimal::ZERO;
     let mut exact_total = Decimal::ZERO;
     // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
-    let mut buckets: FxHashMap<(usize, Month, &'static str), (Decimal, Vec<(usize, Decimal)>)> = FxHashMap::default();
+    let mut buckets: FxHashMap<(usize, Month, BucketCurrency), (Decimal, Vec<(usize, Decimal)>)> = FxHashMap::default();
     let as_of_month = Month::of(ctx.as_of);
 
     for (ui, usage) in usages.iter().enumerate() {
@@ -320,7 +337,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             if let Some(ei) = entry {
                 let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
                 for (m, share) in quantities {
-                    let bucket = buckets.entry((ei, m, cur)).or_insert((Decimal::ZERO, Vec::new()));
+                    let bucket = buckets.entry((ei, m, BucketCurrency(cur))).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;
                     let cost = per_unit.and_then(|rate| share.checked_mul(rate)).map(share_part);
                     if cost.is_none() {
@@ -347,7 +364,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
 
     // Tiered models see the month's summed quantity; the month's cost goes back by quantity.
     if let Some(book) = book {
-        for ((ei, month, cur), (quantity, members)) in buckets {
+        for ((ei, month, BucketCurrency(cur)), (quantity, members)) in buckets {
             let Some(entry) = book.entry(ei) else { continue };
             let mut cost = price_quantity(&entry.model, quantity)?;
             if let Some(fee) = entry.flat_fee {

@@ -17,15 +17,16 @@ use crate::time::Month;
 
 /// One hourly autoscaling record as the API sends it.
 ///
-/// Read by hand (see [`ItemVisitor`]): this is the loop a year of hourly usage runs a million times.
-struct AetherItem<'a> {
-    id: Option<Cow<'a, str>>,
-    cluster_id: Option<Cow<'a, str>>,
-    node_pool_id: Option<Cow<'a, str>>,
-    resource_type: Cow<'a, str>,
-    quantity: Num,
-    unit: Cow<'a, str>,
-    recorded_at: Ts,
+/// Read by hand (see [`ItemVisitor`]): this is the loop a year of hourly usage runs a million times
+/// (and plain bodies take the faster scanner of `super::fast`, which builds the same item).
+pub(super) struct AetherItem<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub cluster_id: Option<Cow<'a, str>>,
+    pub node_pool_id: Option<Cow<'a, str>>,
+    pub resource_type: Cow<'a, str>,
+    pub quantity: Num,
+    pub unit: Cow<'a, str>,
+    pub recorded_at: Ts,
 }
 
 /// A string borrowed from the body when it has no escapes (the usual case), owned otherwise.
@@ -198,7 +199,7 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
     }
 }
 
-fn item_charge(item: &AetherItem<'_>, interner: &mut Interner, seen: &mut SeenSubjects) -> Charge {
+pub(super) fn item_charge(item: &AetherItem<'_>, interner: &mut Interner, seen: &mut SeenSubjects) -> Charge {
     Charge {
         subject: seen.subject(item, interner),
         period: Period::At(item.recorded_at.0),
@@ -228,11 +229,11 @@ impl SeenSubjects {
         let hash = h.finish();
         if let Some(s) = self.0.get(&hash) {
             let d = &s.dimensions;
-            if d.cluster_id.as_deref() == cluster
-                && d.node_pool_id.as_deref() == pool
-                && *s.resource_type == *item.resource_type
-                && *s.unit == *item.unit
-                && (id.is_none() || s.resource_id.as_deref() == id)
+            if same_opt(d.cluster_id.as_deref(), cluster)
+                && same_opt(d.node_pool_id.as_deref(), pool)
+                && same(&s.resource_type, &item.resource_type)
+                && same(&s.unit, &item.unit)
+                && (id.is_none() || same_opt(s.resource_id.as_deref(), id))
             {
                 return Arc::clone(s);
             }
@@ -257,6 +258,29 @@ impl SeenSubjects {
             self.0.insert(hash, Arc::clone(&shared));
         }
         shared
+    }
+}
+
+/// String equality compared eight bytes at a time, inline: four of these run for every item, where
+/// `==` calls `memcmp` each time (a tenth of the reader's time).
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    x.by_ref().zip(y.by_ref()).all(|(p, q)| word(p) == word(q)) && x.remainder().iter().eq(y.remainder())
+}
+
+fn word(chunk: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_ne_bytes)
+}
+
+fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 

@@ -5,6 +5,7 @@ mod aether;
 mod cu;
 mod elastic;
 mod envelope;
+mod fast;
 mod hyperstack;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -46,14 +47,50 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
     }
     let mut interner = Interner::default();
-    let envelope = parse_envelope(bytes, &mut interner, progress)?;
-    let detected = envelope.detect(source)?;
-    match detected {
+    let fast = std::str::from_utf8(bytes).ok().and_then(|text| fast::aether_items(text, &mut interner, progress));
+    let rest: Vec<u8>;
+    let envelope = match fast.and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
+        Some((body_without_items, charges)) => {
+            rest = body_without_items;
+            match parse_envelope(&rest, &mut interner, progress) {
+                Ok(mut envelope) => {
+                    envelope.items = Some(charges);
+                    envelope
+                }
+                // Whatever is wrong, say it of the body itself (its lines and columns, not these).
+                Err(_) => {
+                    interner = Interner::default();
+                    parse_envelope(bytes, &mut interner, progress)?
+                }
+            }
+        }
+        None => parse_envelope(bytes, &mut interner, progress)?,
+    };
+    convert(envelope, source, &mut interner)
+}
+
+/// The provider's normalized usage from its envelope.
+fn convert(envelope: Envelope<'_>, source: Option<Source>, interner: &mut Interner) -> Result<Usage> {
+    match envelope.detect(source)? {
         Source::Aether => aether::convert(envelope),
         Source::Hyperstack => hyperstack::convert(envelope),
         Source::Elastic => elastic::convert(envelope),
-        Source::Cu => cu::convert(envelope, &mut interner),
+        Source::Cu => cu::convert(envelope, interner),
     }
+}
+
+/// [`read_usage`] by the general reader alone, to check the fast path against.
+#[cfg(test)]
+fn read_usage_generally(bytes: &[u8]) -> Result<Usage> {
+    let mut interner = Interner::default();
+    let envelope = parse_envelope(bytes, &mut interner, &mut |_| {})?;
+    convert(envelope, None, &mut interner)
+}
+
+/// The body with the array at `span` replaced by `[]`: what is left for the general reader once the
+/// fast path has read the items.
+fn without(bytes: &[u8], span: &std::ops::Range<usize>) -> Option<Vec<u8>> {
+    Some([bytes.get(..span.start)?, b"[]", bytes.get(span.end..)?].concat())
 }
 
 /// Parses fast without tracking where it is; only when that fails, parses again with
