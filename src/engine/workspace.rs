@@ -141,7 +141,7 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
 fn meta(usage: &Usage) -> DatasetMeta {
     let mut resource_types: BTreeSet<&str> = BTreeSet::new();
     let mut node_pools: BTreeSet<&str> = BTreeSet::new();
-    for c in &usage.charges {
+    for c in usage.one_charge_per_subject() {
         if c.category == Category::Usage {
             resource_types.insert(&c.resource_type);
         }

@@ -227,6 +227,16 @@ pub struct Usage {
     pub warnings: Vec<String>,
 }
 
+impl Usage {
+    /// One charge for each distinct subject (resource, type, unit...), in the order first seen:
+    /// what a list of resource types or node pools needs, found by address rather than by
+    /// comparing a million charges' strings.
+    pub fn one_charge_per_subject(&self) -> Vec<&Charge> {
+        let mut seen = crate::fxhash::FxHashSet::default();
+        self.charges.iter().filter(|c| seen.insert(Arc::as_ptr(&c.subject) as usize)).collect()
+    }
+}
+
 /// Deduplicates repeated strings into shared [`Key`]s, and repeated subjects into shared
 /// [`Subject`]s, while a body is converted.
 #[derive(Default)]

@@ -35,7 +35,7 @@ function native(file) {
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--enable-precise-memory-info', `--js-flags=--max-old-space-size=4096 ${process.env.TALLY_BENCH_JS_FLAGS ?? ''}`],
 });
 /** The portal: the body dropped as a file, read and priced in the engine worker, until the summary shows. */
 async function portal(n) {
