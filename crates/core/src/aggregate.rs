@@ -248,6 +248,8 @@ const FAST_DIMS: usize = 4;
 /// converse does not hold across bodies, which each intern their own strings, so the few leaves
 /// are merged by value afterwards. A million pieces then cost one small fixed key each, with no
 /// string hashed or compared and no reference count touched.
+// Months and days are numbered from far before year 0, and a wrapping cast keeps numbers distinct.
+#[allow(clippy::cast_sign_loss, clippy::cast_possible_wrap)]
 fn dim_identity(priced: &Priced<'_>, piece: &Piece, day: Option<NaiveDate>, dim: Dimension) -> usize {
     let key = |k: Option<&Key>| k.map_or(0, |k| Arc::as_ptr(k).cast::<u8>() as usize);
     let charge = priced.charge(piece);

@@ -82,32 +82,27 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.pos += 1;
         Some(b)
     }
 
-    #[inline(always)]
     fn eat(&mut self, want: u8) -> Option<()> {
         (self.next()? == want).then_some(())
     }
 
     /// JSON whitespace (space, tab, line feed, carriage return; nothing else).
-    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
     }
 
-    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
         (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
@@ -115,7 +110,6 @@ impl<'a> Cursor<'a> {
 
     /// A string without escapes, borrowed from the body; `None` for an escape or a control
     /// character (the general reader decodes escapes and rejects control characters).
-    #[inline(always)]
     fn plain_string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.pos;
@@ -128,7 +122,7 @@ impl<'a> Cursor<'a> {
         self.text.get(start..end)
     }
 
-    /// Any string, escapes checked as JSON has them, as serde_json checks a string it ignores.
+    /// Any string, escapes checked as JSON has them, as `serde_json` checks a string it ignores.
     fn skip_string(&mut self) -> Option<()> {
         self.eat(b'"')?;
         loop {
@@ -152,7 +146,6 @@ impl<'a> Cursor<'a> {
     }
 
     /// A JSON number's text, by the grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
-    #[inline(always)]
     fn number(&mut self) -> Option<&'a str> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
@@ -177,14 +170,12 @@ impl<'a> Cursor<'a> {
         self.text.get(start..self.pos)
     }
 
-    #[inline(always)]
     fn digits(&mut self) {
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             self.pos += 1;
         }
     }
 
-    #[inline(always)]
     fn some_digits(&mut self) -> Option<()> {
         let start = self.pos;
         self.digits();
@@ -244,7 +235,6 @@ impl<'a> Cursor<'a> {
     }
 
     /// `null` or a plain string (an item's optional ids).
-    #[inline(always)]
     fn optional_string(&mut self) -> Option<Option<&'a str>> {
         if self.peek()? == b'n' {
             self.literal(b"null")?;
@@ -339,7 +329,6 @@ enum Field {
 
 /// A key's field, told apart by length first and then compared as a fixed-size array (a few
 /// integer comparisons, where a `match` on byte strings calls `memcmp` for every key of every item).
-#[inline(always)]
 fn field(key: &[u8]) -> Field {
     fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
         <[u8; N]>::try_from(key).is_ok_and(|k| k == *name)
@@ -357,14 +346,12 @@ fn field(key: &[u8]) -> Field {
 }
 
 /// Fills an empty slot; `None` for a field given twice (the general reader's "duplicate field").
-#[inline(always)]
 fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     slot.is_none().then(|| *slot = Some(value))
 }
 
 /// The index of the first `"`, `\` or control character at or after `from` (or the length),
 /// eight bytes at a time: the loop that runs over almost every byte of a big body.
-#[inline(always)]
 fn next_special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
