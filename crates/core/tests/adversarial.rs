@@ -55,6 +55,12 @@ fn invalid_utf8_and_boms_are_handled() {
     let at = body.iter().position(|b| *b == b'x').unwrap();
     body[at] = 0xFF;
     assert!(read_usage(&body, None).unwrap_err().to_string().starts_with("not valid JSON"));
+    // Where the text stops being UTF-8 (a binary file dropped by mistake says so at once).
+    assert_eq!(
+        read_usage(b"{\n  \"items\": \"ok\xFF\"}", None).unwrap_err().to_string(),
+        "not valid JSON: the body is not UTF-8 text, as JSON must be (line 2, column 15)"
+    );
+    assert!(read_usage(b"\x89PNG\r\n\x1a\n", None).unwrap_err().to_string().contains("not UTF-8 text"));
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(br#"{"prices": []}"#);
     assert!(PriceBook::parse(&bom).is_ok());
