@@ -54,9 +54,8 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
-/// The fields of an item, matched on bytes (a `match` on `&str` compiles to a `memcmp` call per
-/// field name; byte patterns compile to a few inline comparisons).
-enum Field {
+/// The fields of an item the readers keep (this one and the fast scanner, `super::fast`).
+pub(super) enum Field {
     Id,
     ClusterId,
     NodePoolId,
@@ -65,6 +64,26 @@ enum Field {
     Unit,
     RecordedAt,
     Other,
+}
+
+impl Field {
+    /// A key's field, told apart by length first and then compared as a fixed-size array: a few
+    /// integer comparisons, where a `match` on strings calls `memcmp` for every key of every item.
+    pub(super) fn of(key: &[u8]) -> Field {
+        fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
+            <[u8; N]>::try_from(key).is_ok_and(|k| k == *name)
+        }
+        match key.len() {
+            2 if is(key, b"id") => Field::Id,
+            4 if is(key, b"unit") => Field::Unit,
+            8 if is(key, b"quantity") => Field::Quantity,
+            10 if is(key, b"cluster_id") => Field::ClusterId,
+            11 if is(key, b"recorded_at") => Field::RecordedAt,
+            12 if is(key, b"node_pool_id") => Field::NodePoolId,
+            13 if is(key, b"resource_type") => Field::ResourceType,
+            _ => Field::Other,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Field {
@@ -76,16 +95,7 @@ impl<'de> Deserialize<'de> for Field {
                 f.write_str("a field name")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Field, E> {
-                Ok(match v.as_bytes() {
-                    b"id" => Field::Id,
-                    b"cluster_id" => Field::ClusterId,
-                    b"node_pool_id" => Field::NodePoolId,
-                    b"resource_type" => Field::ResourceType,
-                    b"quantity" => Field::Quantity,
-                    b"unit" => Field::Unit,
-                    b"recorded_at" => Field::RecordedAt,
-                    _ => Field::Other,
-                })
+                Ok(Field::of(v.as_bytes()))
             }
         }
         d.deserialize_identifier(FieldVisitor)

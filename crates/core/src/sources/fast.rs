@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::aether::{item_charge, AetherItem, SeenSubjects, PROGRESS_EVERY};
+use super::aether::{item_charge, AetherItem, Field, SeenSubjects, PROGRESS_EVERY};
 use crate::model::{Charge, Interner};
 use crate::num::{parse_decimal, parse_timestamp, Num, Ts};
 
@@ -37,18 +37,11 @@ pub(super) fn aether_items(text: &str, interner: &mut Interner, progress: &mut d
     let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
     let mut found = None;
     c.ws();
-    c.eat(b'{')?;
-    c.ws();
-    if c.peek()? == b'}' {
+    if c.opens(b'{', b'}')? {
         return None;
     }
     loop {
-        c.ws();
-        let key = c.plain_string()?;
-        c.ws();
-        c.eat(b':')?;
-        c.ws();
-        match key {
+        match c.plain_key()? {
             "items" => {
                 if found.is_some() || c.peek()? != b'[' {
                     return None;
@@ -61,11 +54,8 @@ pub(super) fn aether_items(text: &str, interner: &mut Interner, progress: &mut d
             "org_id" | "period_start" | "period_end" | "subscriptions" | "total_eur" => c.skip_value(0)?,
             _ => return None,
         }
-        c.ws();
-        match c.next()? {
-            b',' => {}
-            b'}' => break,
-            _ => return None,
+        if c.closes(b'}')? {
+            break;
         }
     }
     c.ws();
@@ -106,6 +96,37 @@ impl<'a> Cursor<'a> {
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
         (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// `open` and the whitespace after it; `true` when `close` follows at once (an empty container).
+    fn opens(&mut self, open: u8, close: u8) -> Option<bool> {
+        self.eat(open)?;
+        self.ws();
+        let empty = self.peek()? == close;
+        if empty {
+            self.pos += 1;
+        }
+        Some(empty)
+    }
+
+    /// `"key":` of an object member, with the whitespace around it; `None` if the key has escapes.
+    fn plain_key(&mut self) -> Option<&'a str> {
+        self.ws();
+        let key = self.plain_string()?;
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Some(key)
+    }
+
+    /// What follows a member or element: `false` at a comma (more to come), `true` at `close`.
+    fn closes(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.next()? {
+            b',' => Some(false),
+            b if b == close => Some(true),
+            _ => None,
+        }
     }
 
     /// A string without escapes, borrowed from the body; `None` for an escape or a control
@@ -191,28 +212,19 @@ impl<'a> Cursor<'a> {
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             b'[' if depth < MAX_DEPTH => {
-                self.pos += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.pos += 1;
+                if self.opens(b'[', b']')? {
                     return Some(());
                 }
                 loop {
                     self.ws();
                     self.skip_value(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {}
-                        b']' => return Some(()),
-                        _ => return None,
+                    if self.closes(b']')? {
+                        return Some(());
                     }
                 }
             }
             b'{' if depth < MAX_DEPTH => {
-                self.pos += 1;
-                self.ws();
-                if self.peek()? == b'}' {
-                    self.pos += 1;
+                if self.opens(b'{', b'}')? {
                     return Some(());
                 }
                 loop {
@@ -222,11 +234,8 @@ impl<'a> Cursor<'a> {
                     self.eat(b':')?;
                     self.ws();
                     self.skip_value(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {}
-                        b'}' => return Some(()),
-                        _ => return None,
+                    if self.closes(b'}')? {
+                        return Some(());
                     }
                 }
             }
@@ -246,12 +255,9 @@ impl<'a> Cursor<'a> {
 
     /// `[item, ...]`, each item turned into its charge as it is read.
     fn items(&mut self, interner: &mut Interner, capacity_hint: usize, progress: &mut dyn FnMut(usize)) -> Option<Vec<Charge>> {
-        self.eat(b'[')?;
         let mut out = Vec::with_capacity(capacity_hint.min(1 << 24));
         let mut seen = SeenSubjects::default();
-        self.ws();
-        if self.peek()? == b']' {
-            self.pos += 1;
+        if self.opens(b'[', b']')? {
             return Some(out);
         }
         loop {
@@ -261,11 +267,8 @@ impl<'a> Cursor<'a> {
             if out.len() % PROGRESS_EVERY == 0 {
                 progress(out.len());
             }
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b']' => return Some(out),
-                _ => return None,
+            if self.closes(b']')? {
+                return Some(out);
             }
         }
     }
@@ -273,20 +276,13 @@ impl<'a> Cursor<'a> {
     /// One usage item: the same fields, with the same rules, as the general reader's `ItemVisitor`
     /// (each at most once; ids optional and nullable; the other four required).
     fn item(&mut self) -> Option<AetherItem<'a>> {
-        self.eat(b'{')?;
         let (mut id, mut cluster_id, mut node_pool_id) = (None, None, None);
         let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None, None, None, None);
-        self.ws();
-        if self.peek()? == b'}' {
+        if self.opens(b'{', b'}')? {
             return None;
         }
         loop {
-            self.ws();
-            let key = self.plain_string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            match field(key.as_bytes()) {
+            match Field::of(self.plain_key()?.as_bytes()) {
                 Field::Id => once(&mut id, self.optional_string()?)?,
                 Field::ClusterId => once(&mut cluster_id, self.optional_string()?)?,
                 Field::NodePoolId => once(&mut node_pool_id, self.optional_string()?)?,
@@ -296,11 +292,8 @@ impl<'a> Cursor<'a> {
                 Field::RecordedAt => once(&mut recorded_at, parse_timestamp(self.plain_string()?).ok()?)?,
                 Field::Other => self.skip_value(0)?,
             }
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b'}' => break,
-                _ => return None,
+            if self.closes(b'}')? {
+                break;
             }
         }
         Some(AetherItem {
@@ -312,36 +305,6 @@ impl<'a> Cursor<'a> {
             unit: Cow::Borrowed(unit?),
             recorded_at: Ts(recorded_at?),
         })
-    }
-}
-
-/// The fields of an item the scanner keeps.
-enum Field {
-    Id,
-    ClusterId,
-    NodePoolId,
-    ResourceType,
-    Quantity,
-    Unit,
-    RecordedAt,
-    Other,
-}
-
-/// A key's field, told apart by length first and then compared as a fixed-size array (a few
-/// integer comparisons, where a `match` on byte strings calls `memcmp` for every key of every item).
-fn field(key: &[u8]) -> Field {
-    fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
-        <[u8; N]>::try_from(key).is_ok_and(|k| k == *name)
-    }
-    match key.len() {
-        2 if is(key, b"id") => Field::Id,
-        4 if is(key, b"unit") => Field::Unit,
-        8 if is(key, b"quantity") => Field::Quantity,
-        10 if is(key, b"cluster_id") => Field::ClusterId,
-        11 if is(key, b"recorded_at") => Field::RecordedAt,
-        12 if is(key, b"node_pool_id") => Field::NodePoolId,
-        13 if is(key, b"resource_type") => Field::ResourceType,
-        _ => Field::Other,
     }
 }
 
