@@ -66,6 +66,11 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
   await tally.goTo('breakdown');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
+  // The header is two rows: brand and theme, then the four views side by side.
+  const box = async (id: string) => (await page.getByTestId(id).boundingBox())!;
+  const tabs = await Promise.all(['nav-summary', 'nav-breakdown', 'nav-whatif', 'nav-data'].map(box));
+  expect(new Set(tabs.map((t) => Math.round(t.y))).size, 'the views share one row').toBe(1);
+  expect((await box('theme-toggle')).y + (await box('theme-toggle')).height).toBeLessThanOrEqual(tabs[0].y);
   await tally.screenshot('breakdown-phone', artifacts);
 });
 
