@@ -59,6 +59,7 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
                 }
                 // Whatever is wrong, say it of the body itself (its lines and columns, not these).
                 Err(_) => {
+                    drop(charges);
                     interner = Interner::default();
                     parse_envelope(bytes, &mut interner, progress)?
                 }
