@@ -109,7 +109,8 @@ pub struct DatasetMeta {
 /// What reading a body cost the engine: shown to the user and used by the browser benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReadCost {
-    /// Reading the `Blob` (from the browser's storage of files and blobs).
+    /// Waiting for the `Blob` to be read (from the browser's storage of files and blobs; what
+    /// overlaps the copying of the chunk before is not counted).
     pub read_ms: f64,
     /// Copying the bytes into the engine's (wasm) memory.
     pub copy_ms: f64,

@@ -84,25 +84,33 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
 const CHUNK: usize = 16 << 20;
 
 /// A body's bytes, read chunk by chunk straight into wasm memory (`Blob.arrayBuffer` is the
-/// fastest of a worker's ways to read; `FileReaderSync` and streams were slower).
+/// fastest of a worker's ways to read; `FileReaderSync` and streams were slower). The next chunk is
+/// asked for before this one is copied, so the browser reads while the worker copies (two chunks
+/// in flight at most).
 async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost) -> Result<Vec<u8>, JsValue> {
     let blob: Blob = blob.dyn_into()?;
     let size = blob.size() as usize;
+    let ask = |start: usize| -> Result<JsFuture, JsValue> {
+        let part = blob.slice_with_f64_and_f64(start as f64, (start + CHUNK).min(size) as f64)?;
+        Ok(JsFuture::from(part.array_buffer()))
+    };
     let mut out = Vec::with_capacity(size);
+    let mut next = if size > 0 { Some(ask(0)?) } else { None };
     let mut start = 0;
-    while start < size {
-        let end = (start + CHUNK).min(size);
+    while let Some(reading) = next.take() {
         let asked = now();
-        let part = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
-        let buffer = JsFuture::from(part.array_buffer()).await?;
+        let buffer = reading.await?;
         let got = now();
+        start += CHUNK;
+        if start < size {
+            next = Some(ask(start)?);
+        }
         let view = js_sys::Uint8Array::new(&buffer);
         let at = out.len();
         out.resize(at + view.length() as usize, 0);
         view.copy_to(&mut out[at..]);
         cost.read_ms += got - asked;
         cost.copy_ms += now() - got;
-        start = end;
     }
     Ok(out)
 }
