@@ -1,15 +1,15 @@
 //! The fast path for the one body that gets big: a plain Aether usage body (a year of hourly
 //! usage is millions of items, issue 8).
 //!
-//! A strict scanner for the subset of JSON such a body uses reads `items[]` straight into charges,
-//! about three times faster than the general reader (no visitor dispatch per value, no
-//! `arbitrary_precision` detour per number, strings found by a word-at-a-time scan). It never
+//! A strict scanner for the subset of JSON such a body uses reads `items[]` straight into charges
+//! with no visitor dispatch per value, no `arbitrary_precision` detour per number and strings found
+//! by a word-at-a-time scan (natively, reading 1M items went from 568 to 460 ms). It never
 //! reports an error: at the first thing it does not expect (an escaped key, a missing field, a
 //! key another provider uses, invalid JSON anywhere) it gives up, and the general reader reads the
 //! whole body again and says what is wrong and where. So it only has to be right about bodies it
 //! accepts, and for those it builds exactly the charges the general reader builds
-//! ([`super::aether::item_charge`] on the same item); `tests/adversarial.rs` and the property test
-//! in this module compare the two.
+//! ([`super::aether::item_charge`] on the same item); the property test below and the `fast_path`
+//! fuzz target compare the two.
 //!
 //! Everything but the items (period, subscriptions, totals) is left to the general reader: the
 //! scanner hands back where the items array is, and the caller parses the body with that array
