@@ -238,3 +238,17 @@ fn a_hyperstack_500_with_an_empty_body_and_html_bodies_are_clear() {
     assert!(err("").contains("empty"));
     assert!(err("<html><body>Gateway</body></html>").starts_with("not valid JSON"));
 }
+
+/// Aether items find their shared subject by a sketch of their strings (length, first and last
+/// eight bytes); pools that agree on all of that but differ in the middle stay two pools.
+#[test]
+fn pools_that_differ_only_in_the_middle_of_their_ids_stay_apart() {
+    let item = |pool: &str, quantity: u32| {
+        format!(r#"{{"cluster_id": "c", "node_pool_id": "{pool}", "resource_type": "node.s-4vcpu-16gb", "quantity": {quantity}, "unit": "hour", "recorded_at": "2026-11-01T00:00:00Z"}}"#)
+    };
+    let (a, b) = ("aaaaaaaa-1111-ffffffff", "aaaaaaaa-2222-ffffffff");
+    let body = format!(r#"{{"period_start": "2026-11-01T00:00:00Z", "items": [{}, {}, {}, {}]}}"#, item(a, 1), item(b, 10), item(a, 100), item(b, 1000));
+    let usage = read_usage(body.as_bytes(), None).unwrap();
+    let pools: Vec<(String, String)> = usage.charges.iter().map(|c| (c.dimensions.node_pool_id.as_deref().unwrap().to_string(), c.quantity.to_string())).collect();
+    assert_eq!(pools, [(a, "1"), (b, "10"), (a, "100"), (b, "1000")].map(|(p, q)| (p.to_string(), q.to_string())));
+}
