@@ -29,19 +29,19 @@ pub fn NoticeBanner() -> impl IntoView {
     });
     let cancellable = move || state.engine.with_value(crate::engine::Engine::is_worker);
     view! {
-        {move || state.work.get().map(|w| {
-            let estimate = w.items.map(|n| (n as f64 * BYTES_PER_ITEM / w.bytes.max(1.0)).min(0.99));
-            view! {
-                <div class="busy" role="status" data-testid="work">
-                    <span class="spinner" aria-hidden="true"></span>
-                    <span>{w.label}"… "{w.items.map(|n| format!("{} items read", crate::format::count(n)))}</span>
-                    <progress max="1" value=estimate.map(|e| e.to_string()) aria-label="Progress"></progress>
-                    <Show when=cancellable>
-                        <button type="button" data-testid="cancel-work" on:click=move |_| state.cancel_work()>"Cancel"</button>
-                    </Show>
-                </div>
-            }
-        })}
+        // Built once per piece of work; only its text and bar follow the progress, so the Cancel
+        // button stays the same element under the pointer while a fast read reports many times a
+        // second (a button re-made on every report could not be clicked).
+        <Show when=move || state.work.with(Option::is_some)>
+            <div class="busy" role="status" data-testid="work">
+                <span class="spinner" aria-hidden="true"></span>
+                <span>{move || state.work.with(|w| w.as_ref().map(work_text))}</span>
+                <progress max="1" value=move || state.work.with(|w| w.as_ref().and_then(estimate).map(|e| e.to_string())) aria-label="Progress"></progress>
+                <Show when=cancellable>
+                    <button type="button" data-testid="cancel-work" on:click=move |_| state.cancel_work()>"Cancel"</button>
+                </Show>
+            </div>
+        </Show>
         {move || (slow.get() && state.work.get().is_none()).then(|| view! {
             <div class="busy" role="status" data-testid="computing-banner">
                 <span class="spinner" aria-hidden="true"></span>"Computing…"
@@ -64,4 +64,17 @@ pub fn NoticeBanner() -> impl IntoView {
             }
         })}
     }
+}
+
+/// "Reading usage-2026.json… 196,608 items read".
+fn work_text(w: &crate::state::Work) -> String {
+    match w.items {
+        Some(n) => format!("{}… {} items read", w.label, crate::format::count(n)),
+        None => format!("{}… ", w.label),
+    }
+}
+
+/// How far a read got, from the items read and the body's size (never shown as done).
+fn estimate(w: &crate::state::Work) -> Option<f64> {
+    w.items.map(|n| (n as f64 * BYTES_PER_ITEM / w.bytes.max(1.0)).min(0.99))
 }
