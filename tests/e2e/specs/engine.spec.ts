@@ -45,14 +45,16 @@ test('cancelling a long read stops it and keeps what was loaded, and the engine 
   test.setTimeout(180_000);
   await tally.open();
   const before = await tally.value(tally.total);
-  const big = generated(1_200_000, 3);
+  // Big enough (about 640 MB) that the read is still going when Cancel is pressed: the worker
+  // reads 1.2M items in about 1.5 s here, and Cancel is pressed as soon as progress shows.
+  const big = generated(2_000_000, 3);
   await tally.goTo('data');
   await page.getByTestId('file-input').setInputFiles(big.file);
   await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
-  await tally.screenshot('engine-progress', artifacts);
   await page.getByTestId('cancel-work').click();
   await expect(page.getByTestId('work')).toHaveCount(0);
   await expect(page.getByTestId('info')).toContainText('Cancelled');
+  await tally.screenshot('engine-cancelled', artifacts);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
   await tally.goTo('summary');
   await expect(tally.total).toHaveAttribute('data-value', before!);
