@@ -325,17 +325,17 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             }
             // The entry that prices the charge's subject (and, for a plain per-unit price, its rate),
             // found once per subject: charges share subjects, so by address.
+            // The currency the entry's prices are in: the book's ("" when it names one), else the charge's.
+            let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
             let (entry, per_unit) = match book {
                 Some(b) if c.category == Category::Usage => *entry_cache.entry(Arc::as_ptr(&c.subject) as usize).or_insert_with(|| {
                     let entry = b.entry_for(c).map(|(i, _)| i);
-                    let cur = b.currency.as_deref().map_or(c.currency, |_| "");
                     let fx = if cur.is_empty() { Some(Decimal::ONE) } else { conv.rate(cur) };
                     (entry, entry.and_then(|ei| b.entry(ei)).and_then(|e| per_unit_rate(e, fx)))
                 }),
                 _ => (None, None),
             };
             if let Some(ei) = entry {
-                let cur = book.and_then(|b| b.currency.as_deref()).map_or(c.currency, |_| "");
                 for (m, share) in quantities {
                     let bucket = buckets.entry((ei, m, BucketCurrency(cur))).or_insert((Decimal::ZERO, Vec::new()));
                     bucket.0 = add(bucket.0, share, "summed quantity")?;
@@ -364,7 +364,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
 
     // Tiered models see the month's summed quantity; the month's cost goes back by quantity.
     if let Some(book) = book {
-        for ((ei, month, BucketCurrency(cur)), (quantity, members)) in buckets {
+        for ((ei, _month, BucketCurrency(cur)), (quantity, members)) in buckets {
             let Some(entry) = book.entry(ei) else { continue };
             let mut cost = price_quantity(&entry.model, quantity)?;
             if let Some(fee) = entry.flat_fee {
@@ -372,7 +372,6 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             }
             let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
             exact_total = add(exact_total, cost, "total")?;
-            let _ = month;
             if members.is_empty() {
                 // Priced per unit as the pieces were made.
                 continue;

@@ -245,11 +245,11 @@ impl SeenSubjects {
         let hash = h.finish();
         if let Some(s) = self.0.get(&hash) {
             let d = &s.dimensions;
-            if same_opt(d.cluster_id.as_deref(), cluster)
-                && same_opt(d.node_pool_id.as_deref(), pool)
-                && same(&s.resource_type, &item.resource_type)
-                && same(&s.unit, &item.unit)
-                && (id.is_none() || same_opt(s.resource_id.as_deref(), id))
+            if d.cluster_id.as_deref() == cluster
+                && d.node_pool_id.as_deref() == pool
+                && *s.resource_type == *item.resource_type
+                && *s.unit == *item.unit
+                && (id.is_none() || s.resource_id.as_deref() == id)
             {
                 return Arc::clone(s);
             }
@@ -288,29 +288,6 @@ fn sketch(text: Option<&str>) -> u64 {
         (b.iter().fold(0u64, |acc, c| acc << 8 | u64::from(*c)), 0)
     };
     (b.len() as u64 + 1) ^ head.rotate_left(17) ^ tail.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// String equality compared eight bytes at a time, inline: four of these run for every item, where
-/// `==` calls `memcmp` each time (a tenth of the reader's time).
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    x.by_ref().zip(y.by_ref()).all(|(p, q)| word(p) == word(q)) && x.remainder().iter().eq(y.remainder())
-}
-
-fn word(chunk: &[u8]) -> u64 {
-    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_ne_bytes)
-}
-
-fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => same(a, b),
-        (None, None) => true,
-        _ => false,
-    }
 }
 
 pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {

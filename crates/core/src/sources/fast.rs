@@ -372,7 +372,7 @@ mod tests {
 
     /// The items the general reader makes of `body`, or `None` when it finds fault.
     fn general(body: &str) -> Option<Vec<Charge>> {
-        super::super::parse_envelope(body.as_bytes(), &mut Interner::default(), &mut |_| {}).ok()?.items
+        super::super::parse_envelope(body, &mut Interner::default(), &mut |_| {}).ok()?.items
     }
 
     /// Reading with the fast path gives what the general reader alone gives: the same usage, or

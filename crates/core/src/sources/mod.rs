@@ -46,10 +46,11 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
     }
+    let text = text_of(bytes)?;
     let mut interner = Interner::default();
-    let fast = std::str::from_utf8(bytes).ok().and_then(|text| fast::aether_items(text, &mut interner, progress));
-    let rest: Vec<u8>;
-    let envelope = match fast.and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
+    let fast = fast::aether_items(text, &mut interner, progress);
+    let rest: String;
+    let envelope = match fast.and_then(|items| Some((without(text, &items.span)?, items.charges))) {
         Some((body_without_items, charges)) => {
             rest = body_without_items;
             match parse_envelope(&rest, &mut interner, progress) {
@@ -61,11 +62,11 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
                 Err(_) => {
                     drop(charges);
                     interner = Interner::default();
-                    parse_envelope(bytes, &mut interner, progress)?
+                    parse_envelope(text, &mut interner, progress)?
                 }
             }
         }
-        None => parse_envelope(bytes, &mut interner, progress)?,
+        None => parse_envelope(text, &mut interner, progress)?,
     };
     convert(envelope, source, &mut interner)
 }
@@ -84,24 +85,27 @@ fn convert(envelope: Envelope<'_>, source: Option<Source>, interner: &mut Intern
 #[cfg(test)]
 fn read_usage_generally(bytes: &[u8]) -> Result<Usage> {
     let mut interner = Interner::default();
-    let envelope = parse_envelope(bytes, &mut interner, &mut |_| {})?;
+    let envelope = parse_envelope(text_of(bytes)?, &mut interner, &mut |_| {})?;
     convert(envelope, None, &mut interner)
 }
 
 /// The body with the array at `span` replaced by `[]`: what is left for the general reader once the
 /// fast path has read the items.
-fn without(bytes: &[u8], span: &std::ops::Range<usize>) -> Option<Vec<u8>> {
-    Some([bytes.get(..span.start)?, b"[]", bytes.get(span.end..)?].concat())
+fn without(text: &str, span: &std::ops::Range<usize>) -> Option<String> {
+    Some([text.get(..span.start)?, "[]", text.get(span.end..)?].concat())
+}
+
+/// The body as text. JSON is UTF-8 (RFC 8259): checking the whole body once (fast, word at a time)
+/// spares the readers checking every string they borrow, and says where a body stops being text
+/// (a binary file dropped by mistake). One reader over text, not a second over bytes: less wasm.
+fn text_of(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
 }
 
 /// Parses fast without tracking where it is; only when that fails, parses again with
 /// `serde_path_to_error` to name the field path (errors are rare, paths cost on every value).
-fn parse_envelope<'a>(bytes: &'a [u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
-    // JSON is UTF-8 (RFC 8259). Checking the whole body once (fast, word at a time) spares the
-    // reader checking every string it borrows, and says where a body stops being text (a binary
-    // file dropped by mistake). One reader over text, not a second over bytes: less wasm.
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))?;
-    parse_from(&mut serde_json::Deserializer::from_str(text), bytes.len(), interner, progress).ok_or_else(|| locate_error(text))?
+fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
+    parse_from(&mut serde_json::Deserializer::from_str(text), text.len(), interner, progress).ok_or_else(|| locate_error(text))?
 }
 
 /// "Not valid JSON" at the first byte that is not UTF-8 (lines and columns as serde_json counts them).
