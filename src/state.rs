@@ -220,6 +220,11 @@ impl AppState {
         self.engine.get_value().forget(vec![id]);
     }
 
+    /// Whether usage is on its way in (a fetch or a read in the engine); tracked.
+    pub fn loading(&self) -> bool {
+        self.busy.with(Option::is_some) || self.work.with(Option::is_some)
+    }
+
     /// Stops the engine's current work (a long read or computation); what was loaded stays.
     pub fn cancel_work(&self) {
         self.engine.get_value().restart("cancelled");

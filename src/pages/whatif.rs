@@ -85,6 +85,11 @@ pub fn WhatIfPage() -> impl IntoView {
                 return None;
             }
             let from_nothing = from_nothing.get();
+            // A shared link opened in a fresh tab restores its scenario before the usage arrives:
+            // comparing against no usage then would flash "now 0.00" and a wrong difference.
+            if datasets.is_empty() && !from_nothing && state.loading() {
+                return None;
+            }
             let job = Job::Estimate { scenario: scenario.to_json(), from_nothing };
             Some((job, state.inputs_over(datasets)))
         },
@@ -281,6 +286,7 @@ fn Results(
     });
     view! {
         {move || match comparison.get() {
+            None if state.datasets.with(Vec::is_empty) && state.loading() => view! { <p class="muted" role="status" data-testid="computing">"Waiting for the usage being loaded…"</p> }.into_any(),
             None if state.datasets.with(|d| !d.is_empty()) => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
             None => view! { <p class="empty">"Load usage or add a change to see an estimate."</p> }.into_any(),
             Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="whatif-error">{e}</p> }.into_any(),

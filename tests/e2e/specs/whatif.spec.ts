@@ -83,17 +83,31 @@ test('editing a graduated tier changes the scenario, and a bad value is flagged 
 
 test('a share link opened in a fresh browser restores the scenario exactly', async ({ tally, page, browser }) => {
   await openWhatIf(tally, page);
+  const shown = page.getByTestId('whatif-difference');
   await addNodes(page, '15, 70', '3');
+  await expect(shown).not.toHaveAttribute('data-value', '0.00');
+  const withNodes = await shown.getAttribute('data-value');
   await page.locator('input[data-path="prices[0].unit_price"]').fill('0.1');
+  // The engine answers each edit asynchronously: wait for the answer to the price edit too.
+  await expect(shown).not.toHaveAttribute('data-value', withNodes!);
+  const difference = await shown.getAttribute('data-value');
   await page.getByTestId('share').click();
   const link = await page.getByTestId('share-link').inputValue();
   expect(link).toContain('#s=');
   const adjustments = await page.getByTestId('adjustments').innerText();
-  const difference = await page.getByTestId('whatif-difference').getAttribute('data-value');
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
+  // Every comparison the fresh tab shows is the restored one: none is made before the usage is in.
+  await other.addInitScript(() => {
+    const seen: string[] = ((window as any).__differences = []);
+    new MutationObserver(() => {
+      const v = document.querySelector('[data-testid=whatif-difference]')?.getAttribute('data-value');
+      if (v && seen[seen.length - 1] !== v) seen.push(v);
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
   await other.goto(link);
   await expect(other.getByTestId('whatif-difference')).toHaveAttribute('data-value', difference!, { timeout: 30_000 });
+  expect(await other.evaluate(() => (window as any).__differences)).toEqual([difference]);
   expect(await other.getByTestId('adjustments').innerText()).toBe(adjustments);
   await expect(other.locator('input[data-path="prices[0].unit_price"]')).toHaveValue('0.1');
   await fresh.close();
