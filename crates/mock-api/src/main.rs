@@ -4,7 +4,7 @@
 //!
 //! Credentials: any non-empty token works, except these, which ask for a failure on purpose:
 //! `fail-400`, `fail-401`, `fail-403`, `fail-404`, `fail-429`, `fail-500` (that status with the
-//! provider's own error body), `flaky-429` / `flaky-500` (fails once, then succeeds), `slow-<ms>`
+//! provider's own error body), `flaky-429` / `flaky-500` (fails, then succeeds, in turn), `slow-<ms>`
 //! (answers after that delay), `not-json` (an HTML page with status 200). The organization
 //! `00000000-0000-0000-0000-000000000000` does not exist (404).
 

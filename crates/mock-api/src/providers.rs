@@ -13,7 +13,7 @@ use crate::http::{Request, Response};
 const AETHER_PRICES: &[u8] = include_bytes!("../../../fixtures/aether/prices.json");
 const UNKNOWN_ORG: &str = "00000000-0000-0000-0000-000000000000";
 
-/// Remembers which `flaky-*` requests already failed once.
+/// Remembers, per `flaky-*` token and path, whether the last request failed.
 #[derive(Default)]
 pub struct State {
     failed_once: Mutex<HashMap<String, bool>>,
@@ -83,9 +83,10 @@ fn behaviour(state: &State, p: Provider, req: &Request) -> Option<Response> {
     if let Some(code) = token.strip_prefix("flaky-").and_then(|c| c.parse::<u16>().ok()) {
         let key = format!("{token} {}", req.path);
         let mut seen = state.failed_once.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Alternates, so every first request fails and its retry succeeds, however often a test runs.
         let failed = seen.entry(key).or_insert(false);
-        if !*failed {
-            *failed = true;
+        *failed = !*failed;
+        if *failed {
             return Some(failure(p, code));
         }
     }
