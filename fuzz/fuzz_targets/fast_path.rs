@@ -1,16 +1,16 @@
 //! The fast Aether reader against the general one: a body read both ways gives the same usage,
 //! or an error both ways. `"items"` spelled `"\u0069tems"` means the same to JSON but makes the
-//! fast reader step aside, so the second read is the general reader's alone.
+//! fast reader step aside, so the second read is the general reader's alone. Bodies need not be
+//! UTF-8: the fast reader checks the text it reads itself.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+const ITEMS: &[u8] = b"\"items\"";
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    if !text.contains("\"items\"") {
-        return;
-    }
-    let general = text.replace("\"items\"", "\"\\u0069tems\"");
-    let (a, b) = (tally_core::read_usage(text.as_bytes(), None), tally_core::read_usage(general.as_bytes(), None));
+    let Some(at) = data.windows(ITEMS.len()).position(|w| w == ITEMS) else { return };
+    let general = [&data[..at], b"\"\\u0069tems\"".as_slice(), &data[at + ITEMS.len()..]].concat();
+    let (a, b) = (tally_core::read_usage(data, None), tally_core::read_usage(&general, None));
     match (&a, &b) {
         (Ok(x), Ok(y)) => assert_eq!(x, y, "the two readers disagree"),
         (Err(_), Err(_)) => {}

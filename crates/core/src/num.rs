@@ -185,6 +185,11 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     Err(format!("expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"{}\"", abbreviate(t)))
 }
 
+/// [`parse_timestamp`] of a string's bytes (UTF-8), `None` where it fails: the fast reader's form.
+pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
+    fast_utc(b).or_else(|| parse_timestamp(std::str::from_utf8(b).ok()?).ok())
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` (or without the `Z`), the form every provider here sends, parsed without
 /// the general machinery: hundreds of thousands of records each carry one.
 fn fast_utc(b: &[u8]) -> Option<DateTime<Utc>> {

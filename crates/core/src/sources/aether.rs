@@ -5,13 +5,14 @@ use std::fmt;
 use std::hash::Hasher;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
+use crate::model::{Category, Charge, Dimensions, Interner, Key, Period, Source, Usage, Subject};
 use crate::num::{Num, Ts};
 use crate::time::Month;
 
@@ -210,15 +211,37 @@ impl<'de> Visitor<'de> for AetherItemsSeed<'_> {
 }
 
 pub(super) fn item_charge(item: &AetherItem<'_>, interner: &mut Interner, seen: &mut SeenSubjects) -> Charge {
+    let strings = ItemStrings {
+        cluster_id: item.cluster_id.as_deref().map(str::as_bytes),
+        node_pool_id: item.node_pool_id.as_deref().map(str::as_bytes),
+        id: item.id.as_deref().map(str::as_bytes),
+        resource_type: item.resource_type.as_bytes(),
+        unit: item.unit.as_bytes(),
+    };
+    usage_charge(&strings, item.quantity.0, item.recorded_at.0, interner, seen)
+}
+
+/// The charge of one usage item, from its strings, quantity and time: what both readers build.
+pub(super) fn usage_charge(strings: &ItemStrings<'_>, quantity: Decimal, recorded_at: DateTime<Utc>, interner: &mut Interner, seen: &mut SeenSubjects) -> Charge {
     Charge {
-        subject: seen.subject(item, interner),
-        period: Period::At(item.recorded_at.0),
-        quantity: item.quantity.0,
+        subject: seen.subject(strings, interner),
+        period: Period::At(recorded_at),
+        quantity,
         unit_price: None,
         reported_cost: None,
         excluded: false,
         executions: None,
     }
+}
+
+/// An item's strings as they are in the body, known to be UTF-8 (the general reader borrows them
+/// from text; the fast scanner checks what it reads, and only a new subject needs them as `str`).
+pub(super) struct ItemStrings<'a> {
+    pub cluster_id: Option<&'a [u8]>,
+    pub node_pool_id: Option<&'a [u8]>,
+    pub id: Option<&'a [u8]>,
+    pub resource_type: &'a [u8],
+    pub unit: &'a [u8],
 }
 
 /// The subjects of the items read so far, by one hash of an item's raw strings.
@@ -230,42 +253,50 @@ pub(super) fn item_charge(item: &AetherItem<'_>, interner: &mut Interner, seen: 
 pub(super) struct SeenSubjects(crate::fxhash::FxHashMap<u64, Arc<Subject>>);
 
 impl SeenSubjects {
-    fn subject(&mut self, item: &AetherItem<'_>, interner: &mut Interner) -> Arc<Subject> {
-        let (cluster, pool) = (item.cluster_id.as_deref(), item.node_pool_id.as_deref());
+    fn subject(&mut self, item: &ItemStrings<'_>, interner: &mut Interner) -> Arc<Subject> {
+        let (cluster, pool) = (item.cluster_id, item.node_pool_id);
         // The record's own id names the resource only when there is neither pool nor cluster.
-        let id = if pool.or(cluster).is_none() { item.id.as_deref() } else { None };
+        let id = if pool.or(cluster).is_none() { item.id } else { None };
         // A sketch of the strings (length, first and last eight bytes) is hash enough: the subject
         // found is checked against every string in full below, and ids end in random hex. (Hashing
         // every byte cost 50 of the 450 ms reading 1M items. Strings made to share sketches only
         // make their items take the interner's way, one at a time: slower, never wrong.)
         let mut h = crate::fxhash::FxHasher::default();
-        for part in [cluster, pool, id, Some(&*item.resource_type), Some(&*item.unit)] {
+        for part in [cluster, pool, id, Some(item.resource_type), Some(item.unit)] {
             h.write_u64(sketch(part));
         }
         let hash = h.finish();
+        fn bytes(key: Option<&Key>) -> Option<&[u8]> {
+            key.map(|k| k.as_bytes())
+        }
         if let Some(s) = self.0.get(&hash) {
             let d = &s.dimensions;
-            if d.cluster_id.as_deref() == cluster
-                && d.node_pool_id.as_deref() == pool
-                && *s.resource_type == *item.resource_type
-                && *s.unit == *item.unit
-                && (id.is_none() || s.resource_id.as_deref() == id)
+            if bytes(d.cluster_id.as_ref()) == cluster
+                && bytes(d.node_pool_id.as_ref()) == pool
+                && s.resource_type.as_bytes() == item.resource_type
+                && s.unit.as_bytes() == item.unit
+                && (id.is_none() || bytes(s.resource_id.as_ref()) == id)
             {
                 return Arc::clone(s);
             }
         }
-        let cluster_id = interner.opt(cluster);
-        let node_pool_id = interner.opt(pool);
+        // Only here, once per new subject, are the strings needed as text (they are UTF-8, so
+        // this borrows them as they are).
+        fn text(b: &[u8]) -> Cow<'_, str> {
+            String::from_utf8_lossy(b)
+        }
+        let cluster_id = interner.opt(cluster.map(text).as_deref());
+        let node_pool_id = interner.opt(pool.map(text).as_deref());
         // The node pool is what was used; items without one fall back to the cluster, then the record.
-        let resource_id = node_pool_id.clone().or_else(|| cluster_id.clone()).or_else(|| interner.opt(id));
+        let resource_id = node_pool_id.clone().or_else(|| cluster_id.clone()).or_else(|| interner.opt(id.map(text).as_deref()));
         let subject = Subject {
             source: Source::Aether,
             category: Category::Usage,
             resource_id,
             resource_name: None,
-            resource_type: interner.key(&item.resource_type),
+            resource_type: interner.key(&text(item.resource_type)),
             dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
-            unit: interner.key(&item.unit),
+            unit: interner.key(&text(item.unit)),
             currency: Source::Aether.currency(),
         };
         let shared = interner.subject(subject);
@@ -278,9 +309,8 @@ impl SeenSubjects {
 }
 
 /// A string's length mixed with its first and last eight bytes (0 for none).
-fn sketch(text: Option<&str>) -> u64 {
-    let Some(text) = text else { return 0 };
-    let b = text.as_bytes();
+fn sketch(text: Option<&[u8]>) -> u64 {
+    let Some(b) = text else { return 0 };
     let word = |r: std::ops::Range<usize>| b.get(r).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes);
     let (head, tail) = if b.len() >= 8 {
         (word(0..8), word(b.len() - 8..b.len()))

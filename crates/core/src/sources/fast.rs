@@ -15,12 +15,11 @@
 //! scanner hands back where the items array is, and the caller parses the body with that array
 //! replaced by `[]`.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
-use super::aether::{item_charge, AetherItem, Field, SeenSubjects, PROGRESS_EVERY};
+use super::aether::{usage_charge, Field, ItemStrings, SeenSubjects, PROGRESS_EVERY};
 use crate::model::{Charge, Interner};
-use crate::num::{parse_decimal, parse_timestamp, Num, Ts};
+use crate::num::{parse_decimal, parse_timestamp_bytes};
 
 /// The items of a plain Aether body, and where their array is in the body.
 pub(super) struct FastItems {
@@ -33,8 +32,8 @@ pub(super) struct FastItems {
 const MAX_DEPTH: usize = 32;
 
 /// Reads `items[]` of a plain Aether usage body; `None` for anything else (see the module doc).
-pub(super) fn aether_items(text: &str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<FastItems> {
-    let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
+pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<FastItems> {
+    let mut c = Cursor { bytes, pos: 0 };
     let mut found = None;
     c.ws();
     if c.opens(b'{', b'}')? {
@@ -42,16 +41,16 @@ pub(super) fn aether_items(text: &str, interner: &mut Interner, progress: &mut d
     }
     loop {
         match c.plain_key()? {
-            "items" => {
+            b"items" => {
                 if found.is_some() || c.peek()? != b'[' {
                     return None;
                 }
                 let start = c.pos;
-                let charges = c.items(interner, text.len() / 300, progress)?;
+                let charges = c.items(interner, bytes.len() / 300, progress)?;
                 found = Some(FastItems { charges, span: start..c.pos });
             }
             // Aether's other keys; anything else (an error body, another provider) is not this path's.
-            "org_id" | "period_start" | "period_end" | "subscriptions" | "total_eur" => c.skip_value(0)?,
+            b"org_id" | b"period_start" | b"period_end" | b"subscriptions" | b"total_eur" => c.skip_value(0)?,
             _ => return None,
         }
         if c.closes(b'}')? {
@@ -65,8 +64,11 @@ pub(super) fn aether_items(text: &str, interner: &mut Interner, progress: &mut d
     found
 }
 
+/// A position in the body's bytes. The body is not known to be UTF-8: what the scanner accepts,
+/// it has checked (structure is ASCII by the grammar; strings are checked character by character
+/// where a byte is not ASCII, which in these bodies is nowhere), so the whole body's check is
+/// needed only when the scanner steps aside.
 struct Cursor<'a> {
-    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -110,7 +112,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `"key":` of an object member, with the whitespace around it; `None` if the key has escapes.
-    fn plain_key(&mut self) -> Option<&'a str> {
+    fn plain_key(&mut self) -> Option<&'a [u8]> {
         self.ws();
         let key = self.plain_string()?;
         self.ws();
@@ -129,18 +131,20 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A string without escapes, borrowed from the body; `None` for an escape or a control
-    /// character (the general reader decodes escapes and rejects control characters).
-    fn plain_string(&mut self) -> Option<&'a str> {
+    /// A string without escapes, borrowed from the body (UTF-8, checked); `None` for an escape, a
+    /// control character or bytes that are not UTF-8 (the general reader decodes escapes and
+    /// rejects the rest).
+    fn plain_string(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.pos;
-        let end = next_special(self.bytes, start);
-        if self.bytes.get(end)? != &b'"' {
-            return None;
+        loop {
+            self.pos = next_special(self.bytes, self.pos);
+            match self.next()? {
+                b'"' => return self.bytes.get(start..self.pos - 1),
+                0x80.. => self.rest_of_char()?,
+                _ => return None,
+            }
         }
-        self.pos = end + 1;
-        // The body is UTF-8 and both ends are ASCII quotes, so this is a character boundary.
-        self.text.get(start..end)
     }
 
     /// Any string, escapes checked as JSON has them, as `serde_json` checks a string it ignores.
@@ -161,9 +165,25 @@ impl<'a> Cursor<'a> {
                     }
                     _ => return None,
                 },
+                0x80.. => self.rest_of_char()?,
                 _ => return None, // a control character
             }
         }
+    }
+
+    /// The rest of a character whose first byte (not ASCII) was just read: it must be one whole
+    /// UTF-8 character (no overlong form, no surrogate, nothing past U+10FFFF), as `str` requires.
+    fn rest_of_char(&mut self) -> Option<()> {
+        let start = self.pos - 1;
+        let width = match self.bytes.get(start)? {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return None,
+        };
+        std::str::from_utf8(self.bytes.get(start..start + width)?).ok()?;
+        self.pos = start + width;
+        Some(())
     }
 
     /// A JSON number's text, by the grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
@@ -188,7 +208,8 @@ impl<'a> Cursor<'a> {
             }
             self.some_digits()?;
         }
-        self.text.get(start..self.pos)
+        // ASCII by the grammar just checked.
+        std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()
     }
 
     fn digits(&mut self) {
@@ -244,7 +265,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `null` or a plain string (an item's optional ids).
-    fn optional_string(&mut self) -> Option<Option<&'a str>> {
+    fn optional_string(&mut self) -> Option<Option<&'a [u8]>> {
         if self.peek()? == b'n' {
             self.literal(b"null")?;
             Some(None)
@@ -263,7 +284,7 @@ impl<'a> Cursor<'a> {
         loop {
             self.ws();
             let item = self.item()?;
-            out.push(item_charge(&item, interner, &mut seen));
+            out.push(usage_charge(&item.strings, item.quantity, item.recorded_at, interner, &mut seen));
             if out.len() % PROGRESS_EVERY == 0 {
                 progress(out.len());
             }
@@ -275,37 +296,46 @@ impl<'a> Cursor<'a> {
 
     /// One usage item: the same fields, with the same rules, as the general reader's `ItemVisitor`
     /// (each at most once; ids optional and nullable; the other four required).
-    fn item(&mut self) -> Option<AetherItem<'a>> {
+    fn item(&mut self) -> Option<FastItem<'a>> {
         let (mut id, mut cluster_id, mut node_pool_id) = (None, None, None);
         let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None, None, None, None);
         if self.opens(b'{', b'}')? {
             return None;
         }
         loop {
-            match Field::of(self.plain_key()?.as_bytes()) {
+            match Field::of(self.plain_key()?) {
                 Field::Id => once(&mut id, self.optional_string()?)?,
                 Field::ClusterId => once(&mut cluster_id, self.optional_string()?)?,
                 Field::NodePoolId => once(&mut node_pool_id, self.optional_string()?)?,
                 Field::ResourceType => once(&mut resource_type, self.plain_string()?)?,
                 Field::Quantity => once(&mut quantity, parse_decimal(self.number()?).ok()?)?,
                 Field::Unit => once(&mut unit, self.plain_string()?)?,
-                Field::RecordedAt => once(&mut recorded_at, parse_timestamp(self.plain_string()?).ok()?)?,
+                Field::RecordedAt => once(&mut recorded_at, parse_timestamp_bytes(self.plain_string()?)?)?,
                 Field::Other => self.skip_value(0)?,
             }
             if self.closes(b'}')? {
                 break;
             }
         }
-        Some(AetherItem {
-            id: id.flatten().map(Cow::Borrowed),
-            cluster_id: cluster_id.flatten().map(Cow::Borrowed),
-            node_pool_id: node_pool_id.flatten().map(Cow::Borrowed),
-            resource_type: Cow::Borrowed(resource_type?),
-            quantity: Num(quantity?),
-            unit: Cow::Borrowed(unit?),
-            recorded_at: Ts(recorded_at?),
+        Some(FastItem {
+            strings: ItemStrings {
+                id: id.flatten(),
+                cluster_id: cluster_id.flatten(),
+                node_pool_id: node_pool_id.flatten(),
+                resource_type: resource_type?,
+                unit: unit?,
+            },
+            quantity: quantity?,
+            recorded_at: recorded_at?,
         })
     }
+}
+
+/// A usage item as the scanner reads it.
+struct FastItem<'a> {
+    strings: ItemStrings<'a>,
+    quantity: rust_decimal::Decimal,
+    recorded_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Fills an empty slot; `None` for a field given twice (the general reader's "duplicate field").
@@ -313,8 +343,8 @@ fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     slot.is_none().then(|| *slot = Some(value))
 }
 
-/// The index of the first `"`, `\` or control character at or after `from` (or the length),
-/// eight bytes at a time: the loop that runs over almost every byte of a big body.
+/// The index of the first `"`, `\`, control character or byte that is not ASCII at or after `from`
+/// (or the length), eight bytes at a time: the loop that runs over almost every byte of a big body.
 fn next_special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -326,14 +356,15 @@ fn next_special(bytes: &[u8], from: usize) -> usize {
         let backslash = w ^ (ONES * u64::from(b'\\'));
         // Each term flags its first matching byte exactly (later flags may be false, never earlier).
         let found = (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash) | (w.wrapping_sub(ONES * 0x20) & !w);
-        let found = found & HIGH;
+        // A byte with its high bit set flags itself.
+        let found = (found | w) & HIGH;
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
+        if b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80 {
             return i;
         }
         i += 1;
@@ -346,9 +377,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_special_finds_the_first_quote_backslash_or_control_byte() {
-        for text in ["abc\"", "abcdefghijk\"x\"", "a\\b", "0123456789abcdef\n", "no end", "é\u{7f}ü\"", ""] {
-            let want = text.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(text.len());
+    fn next_special_finds_the_first_quote_backslash_control_or_high_byte() {
+        for text in ["abc\"", "abcdefghijk\"x\"", "a\\b", "0123456789abcdef\n", "no end", "é\u{7f}ü\"", "abcdefgh\u{7f}ijklmnü", ""] {
+            let want = text.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80).unwrap_or(text.len());
             assert_eq!(next_special(text.as_bytes(), 0), want, "{text:?}");
         }
     }
@@ -356,7 +387,7 @@ mod tests {
     #[test]
     fn the_scanner_gives_up_on_what_it_does_not_read() {
         let mut interner = Interner::default();
-        let mut read = |body: &str| aether_items(body, &mut interner, &mut |_| {}).map(|f| f.charges.len());
+        let mut read = |body: &str| aether_items(body.as_bytes(), &mut interner, &mut |_| {}).map(|f| f.charges.len());
         let item = r#"{"resource_type": "x", "quantity": 1, "unit": "hour", "recorded_at": "2026-11-01T00:00:00Z"}"#;
         assert_eq!(read(&format!(r#"{{"items": [{item}, {item}]}}"#)), Some(2));
         assert_eq!(read(&format!(r#"{{"items": [{item}, ]}}"#)), None, "trailing comma");
@@ -377,8 +408,8 @@ mod tests {
 
     /// Reading with the fast path gives what the general reader alone gives: the same usage, or
     /// the same error (its message names the same place in the same body).
-    fn agrees(body: &str) -> bool {
-        let (fast, general) = (super::super::read_usage(body.as_bytes(), None), super::super::read_usage_generally(body.as_bytes()));
+    fn agrees(body: &[u8]) -> bool {
+        let (fast, general) = (super::super::read_usage(body, None), super::super::read_usage_generally(body));
         match (fast, general) {
             (Ok(a), Ok(b)) => a == b,
             (Err(a), Err(b)) => a.to_string() == b.to_string(),
@@ -391,25 +422,38 @@ mod tests {
         let month = crate::Month::parse("2026-11").unwrap();
         for seed in 0..8 {
             let body = crate::generate::aether(500, month, seed);
-            let fast = aether_items(&body, &mut Interner::default(), &mut |_| {}).expect("a plain body takes the fast path");
+            let fast = aether_items(body.as_bytes(), &mut Interner::default(), &mut |_| {}).expect("a plain body takes the fast path");
             assert_eq!(Some(fast.charges), general(&body));
-            assert!(agrees(&body));
+            assert!(agrees(body.as_bytes()));
         }
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// Every one-byte change to a small body (a deletion, or a byte from JSON's alphabet put in)
-        /// is either left to the general reader or read exactly as it reads it.
+        /// Every one-byte change to a small body (a deletion, or a byte put in: from JSON's alphabet,
+        /// or one that starts, continues or can never be in UTF-8) is either left to the general
+        /// reader or read exactly as it reads it; a body that is not UTF-8 is refused the same way.
         #[test]
-        fn mutated_bodies_are_refused_or_read_the_same(seed in 0u64..1000, at in 0usize..10_000, byte in proptest::sample::select(b"{}[],:\"\\ 0123456789.-+eEntrufals\n\x01/u".to_vec()), delete in proptest::bool::ANY) {
+        fn mutated_bodies_are_refused_or_read_the_same(seed in 0u64..1000, at in 0usize..10_000, byte in proptest::sample::select(b"{}[],:\"\\ 0123456789.-+eEntrufals\n\x01/u\x80\xa9\xbf\xc3\xc0\xe2\xed\xf0\xf5\xff".to_vec()), delete in proptest::bool::ANY) {
             let month = crate::Month::parse("2026-11").unwrap();
             let mut body = crate::generate::aether(3, month, seed).into_bytes();
             let at = at % body.len();
             if delete { body.remove(at); } else { body.insert(at, byte); }
-            if let Ok(text) = String::from_utf8(body) {
-                proptest::prop_assert!(agrees(&text), "{}", text);
-            }
+            proptest::prop_assert!(agrees(&body), "{}", String::from_utf8_lossy(&body));
+        }
+
+        /// Characters that are not ASCII, whole or cut short, in the strings the scanner reads or skips.
+        #[test]
+        fn strings_that_are_not_ascii_are_checked_as_utf8(seed in 0u64..1000, at in 0usize..10_000, text in proptest::sample::select(vec!["é", "€", "😀", "\u{7ff}", "\u{800}", "\u{ffff}", "\u{10000}", "\u{10ffff}"]), cut in 0usize..4) {
+            let month = crate::Month::parse("2026-11").unwrap();
+            let mut body = crate::generate::aether(3, month, seed).into_bytes();
+            // Put it inside a string: right after some opening quote.
+            let quotes: Vec<usize> = body.iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| i + 1).collect();
+            let at = quotes[at % quotes.len()];
+            let bytes = text.as_bytes();
+            let keep = if cut == 0 { bytes.len() } else { bytes.len().saturating_sub(cut).max(1) };
+            body.splice(at..at, bytes[..keep].iter().copied());
+            proptest::prop_assert!(agrees(&body), "{}", String::from_utf8_lossy(&body));
         }
     }
 }

@@ -46,11 +46,12 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
     }
-    let text = text_of(bytes)?;
     let mut interner = Interner::default();
-    let fast = fast::aether_items(text, &mut interner, progress);
+    // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
+    // checked when it is cut out. Any other way, the whole body is checked first.
+    let fast = fast::aether_items(bytes, &mut interner, progress);
     let rest: String;
-    let envelope = match fast.and_then(|items| Some((without(text, &items.span)?, items.charges))) {
+    let envelope = match fast.and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
         Some((body_without_items, charges)) => {
             rest = body_without_items;
             match parse_envelope(&rest, &mut interner, progress) {
@@ -62,11 +63,14 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
                 Err(_) => {
                     drop(charges);
                     interner = Interner::default();
-                    parse_envelope(text, &mut interner, progress)?
+                    parse_envelope(text_of(bytes)?, &mut interner, progress)?
                 }
             }
         }
-        None => parse_envelope(text, &mut interner, progress)?,
+        None => {
+            interner = Interner::default();
+            parse_envelope(text_of(bytes)?, &mut interner, progress)?
+        }
     };
     convert(envelope, source, &mut interner)
 }
@@ -90,14 +94,15 @@ fn read_usage_generally(bytes: &[u8]) -> Result<Usage> {
 }
 
 /// The body with the array at `span` replaced by `[]`: what is left for the general reader once the
-/// fast path has read the items.
-fn without(text: &str, span: &std::ops::Range<usize>) -> Option<String> {
-    Some([text.get(..span.start)?, "[]", text.get(span.end..)?].concat())
+/// fast path has read the items. `None` if what is left is not UTF-8 (the caller then checks the
+/// whole body, to say where).
+fn without(bytes: &[u8], span: &std::ops::Range<usize>) -> Option<String> {
+    String::from_utf8([bytes.get(..span.start)?, b"[]", bytes.get(span.end..)?].concat()).ok()
 }
 
 /// The body as text. JSON is UTF-8 (RFC 8259): checking the whole body once (fast, word at a time)
-/// spares the readers checking every string they borrow, and says where a body stops being text
-/// (a binary file dropped by mistake). One reader over text, not a second over bytes: less wasm.
+/// spares the general reader checking every string it borrows, and says where a body stops being
+/// text (a binary file dropped by mistake). One reader over text, not a second over bytes: less wasm.
 fn text_of(bytes: &[u8]) -> Result<&str> {
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
 }
