@@ -179,7 +179,7 @@ fn day_slices(priced: &Priced<'_>, mut emit: impl FnMut(Slice)) {
     let mut derived = Vec::new();
     for (i, p) in priced.pieces.iter().enumerate() {
         let Some(cost) = p.cost else { continue };
-        let weights: Vec<(NaiveDate, Decimal)> = match p.placement {
+        let weights: Vec<(NaiveDate, Decimal)> = match priced.placement(p) {
             Placement::At(t) => vec![(t.date_naive(), Decimal::ONE)],
             Placement::Span(start, end) => {
                 let s = start.max(p.month.start());

@@ -51,9 +51,9 @@ fn instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn period(piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {
+fn period(priced: &Priced<'_>, piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {
     let (ms, me) = (piece.month.start(), piece.month.end());
-    match piece.placement {
+    match priced.placement(piece) {
         // An hourly record covers its hour.
         Placement::At(t) => (t, t + Duration::hours(1)),
         Placement::Span(s, e) => (s.max(ms), e.min(me)),
@@ -69,7 +69,7 @@ pub fn focus_csv(priced: &Priced<'_>) -> String {
     for piece in &priced.pieces {
         let Some(cost) = piece.cost else { continue };
         let charge = priced.charge(piece);
-        let (start, end) = period(piece);
+        let (start, end) = period(priced, piece);
         let source = charge.map(|c| c.source);
         let provider = source.map_or("", Source::display_name);
         let pricing_currency = charge.map_or(priced.currency.as_str(), |c| c.currency);

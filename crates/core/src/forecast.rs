@@ -78,7 +78,7 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
                     let rest = if c.currency == priced.currency { Some(rest) } else { rate.and_then(|r| rest.checked_mul(r)) };
                     cost.checked_add(rest.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?
                 }
-                _ if matches!(p.placement, Placement::Span(_, end) if end >= month.end()) => cost,
+                _ if matches!(priced.placement(p), Placement::Span(_, end) if end >= month.end()) => cost,
                 _ => {
                     so_far = so_far.checked_add(cost).ok_or_else(overflow)?;
                     continue;
