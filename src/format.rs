@@ -15,11 +15,14 @@ pub fn locale() -> String {
     web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en-US".into())
 }
 
+/// What a number formatter is for: locale, decimals and currency (none for plain numbers).
+type FormatterKey = (String, u32, Option<String>);
+
 thread_local! {
     /// Formatters by (locale, decimals, currency): building an `Intl.NumberFormat` costs about a
     /// millisecond (the page's first currency one 70-80 ms, loading the browser's currency data),
     /// and a breakdown table formats hundreds of amounts.
-    static FORMATTERS: RefCell<HashMap<(String, u32, Option<String>), js_sys::Function>> = RefCell::default();
+    static FORMATTERS: RefCell<HashMap<FormatterKey, js_sys::Function>> = RefCell::default();
 }
 
 /// The bound `format` function of a number formatter.

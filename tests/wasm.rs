@@ -9,7 +9,10 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SOURCES: [(&str, &[u8], &[u8], &[u8]); 4] = [
+/// A provider's fixture: its name, usage body, expected summary and expected daily breakdown.
+type Fixture = (&'static str, &'static [u8], &'static [u8], &'static [u8]);
+
+const SOURCES: [Fixture; 4] = [
     ("aether", include_bytes!("../fixtures/aether/usage.json"), include_bytes!("../fixtures/aether/summary.expected.json"), include_bytes!("../fixtures/aether/breakdown-day.expected.json")),
     ("hyperstack", include_bytes!("../fixtures/hyperstack/usage.json"), include_bytes!("../fixtures/hyperstack/summary.expected.json"), include_bytes!("../fixtures/hyperstack/breakdown-day.expected.json")),
     ("elastic", include_bytes!("../fixtures/elastic/usage.json"), include_bytes!("../fixtures/elastic/summary.expected.json"), include_bytes!("../fixtures/elastic/breakdown-day.expected.json")),

@@ -203,6 +203,36 @@ pub fn http_error(source: Source, status: u16, body: &[u8], label: &str) -> Erro
     Error::new(ErrorKind::Shape(format!("{label}: {text}")))
 }
 
+
+/// Joins the bodies of one multi-request fetch (one provider, several months) into one usage.
+/// Reported totals add up (when every part has one); CU credits are the latest month's balance,
+/// with `used` summed.
+pub fn merge(parts: Vec<Usage>) -> Option<Usage> {
+    let mut iter = parts.into_iter();
+    let mut out = iter.next()?;
+    for u in iter {
+        out.charges.extend(u.charges);
+        out.reported_total = match (out.reported_total, u.reported_total) {
+            (Some(a), Some(b)) => a.checked_add(b),
+            _ => None,
+        };
+        out.credits = match (out.credits, u.credits) {
+            (Some(a), Some(b)) => Some(crate::model::CreditBalance { used: a.used.checked_add(b.used).unwrap_or(b.used), ..b }),
+            (a, b) => b.or(a),
+        };
+        out.coverage = match (out.coverage, u.coverage) {
+            (Some(Period::Span { start: s1, end: e1 }), Some(Period::Span { start: s2, end: e2 })) => Some(Period::Span { start: s1.min(s2), end: e1.max(e2) }),
+            (Some(Period::Month(a)), Some(Period::Month(b))) => Some(Period::Span { start: a.start().min(b.start()), end: a.end().max(b.end()) }),
+            (Some(Period::Span { start, end }), Some(Period::Month(m))) | (Some(Period::Month(m)), Some(Period::Span { start, end })) => {
+                Some(Period::Span { start: start.min(m.start()), end: end.max(m.end()) })
+            }
+            (a, b) => b.or(a),
+        };
+        out.warnings.extend(u.warnings);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,33 +310,4 @@ mod tests {
         let u = read_fetched(body, req, Source::Elastic).unwrap();
         assert_eq!(u.charges[0].period, Period::Span { start: Month::parse("2026-09").unwrap().start(), end: Month::parse("2026-10").unwrap().start() });
     }
-}
-
-/// Joins the bodies of one multi-request fetch (one provider, several months) into one usage.
-/// Reported totals add up (when every part has one); CU credits are the latest month's balance,
-/// with `used` summed.
-pub fn merge(parts: Vec<Usage>) -> Option<Usage> {
-    let mut iter = parts.into_iter();
-    let mut out = iter.next()?;
-    for u in iter {
-        out.charges.extend(u.charges);
-        out.reported_total = match (out.reported_total, u.reported_total) {
-            (Some(a), Some(b)) => a.checked_add(b),
-            _ => None,
-        };
-        out.credits = match (out.credits, u.credits) {
-            (Some(a), Some(b)) => Some(crate::model::CreditBalance { used: a.used.checked_add(b.used).unwrap_or(b.used), ..b }),
-            (a, b) => b.or(a),
-        };
-        out.coverage = match (out.coverage, u.coverage) {
-            (Some(Period::Span { start: s1, end: e1 }), Some(Period::Span { start: s2, end: e2 })) => Some(Period::Span { start: s1.min(s2), end: e1.max(e2) }),
-            (Some(Period::Month(a)), Some(Period::Month(b))) => Some(Period::Span { start: a.start().min(b.start()), end: a.end().max(b.end()) }),
-            (Some(Period::Span { start, end }), Some(Period::Month(m))) | (Some(Period::Month(m)), Some(Period::Span { start, end })) => {
-                Some(Period::Span { start: start.min(m.start()), end: end.max(m.end()) })
-            }
-            (a, b) => b.or(a),
-        };
-        out.warnings.extend(u.warnings);
-    }
-    Some(out)
 }

@@ -285,6 +285,10 @@ impl std::hash::Hash for BucketCurrency {
     }
 }
 
+/// (price entry, month, currency) -> (summed quantity, [(piece index, quantity share)]): what tiered
+/// prices see, and how their cost goes back to the pieces.
+type Buckets = FxHashMap<(usize, Month, BucketCurrency), (Decimal, Vec<(usize, Decimal)>)>;
+
 /// Prices every charge of every body.
 ///
 /// # Errors
@@ -299,8 +303,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut excluded_count = 0u64;
     let mut excluded_reported = Decimal::ZERO;
     let mut exact_total = Decimal::ZERO;
-    // (entry, month, currency) -> (summed quantity, [(piece index, quantity share)])
-    let mut buckets: FxHashMap<(usize, Month, BucketCurrency), (Decimal, Vec<(usize, Decimal)>)> = FxHashMap::default();
+    let mut buckets: Buckets = FxHashMap::default();
     let as_of_month = Month::of(ctx.as_of);
 
     for (ui, usage) in usages.iter().enumerate() {
@@ -328,9 +331,9 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             let quantities = months.shares(c.quantity);
             if c.excluded {
                 excluded_count += 1;
-                match c.reported_cost.map(|r| conv.convert(r, c.currency)) {
-                    Some(Ok(r)) => excluded_reported = add(excluded_reported, r, "excluded reported cost")?,
-                    Some(Err(_)) | None => {}
+                // A reported cost with no rate to the display currency is left out of this figure.
+                if let Some(Ok(r)) = c.reported_cost.map(|r| conv.convert(r, c.currency)) {
+                    excluded_reported = add(excluded_reported, r, "excluded reported cost")?;
                 }
                 for (m, q) in quantities {
                     pieces.push(Piece { month: m, cost: Some(Decimal::ZERO), quantity: q, ..base });

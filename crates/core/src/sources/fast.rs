@@ -364,7 +364,7 @@ fn next_special(bytes: &[u8], from: usize) -> usize {
         i += 8;
     }
     while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80 {
+        if b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b) {
             return i;
         }
         i += 1;
@@ -379,7 +379,7 @@ mod tests {
     #[test]
     fn next_special_finds_the_first_quote_backslash_control_or_high_byte() {
         for text in ["abc\"", "abcdefghijk\"x\"", "a\\b", "0123456789abcdef\n", "no end", "é\u{7f}ü\"", "abcdefgh\u{7f}ijklmnü", ""] {
-            let want = text.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80).unwrap_or(text.len());
+            let want = text.bytes().position(|b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)).unwrap_or(text.len());
             assert_eq!(next_special(text.as_bytes(), 0), want, "{text:?}");
         }
     }
