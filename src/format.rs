@@ -92,6 +92,11 @@ pub fn date_label(key: &str) -> String {
     date.to_locale_date_string(&locale(), &options).as_string().unwrap_or_else(|| key.to_string())
 }
 
+/// "1 hour", "3 hours": a count and its noun (English plural by `s`).
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// A whole count with the locale's digit grouping ("1,000,000").
 pub fn count(n: usize) -> String {
     number_format(0, None).and_then(|f| f.call1(&JsValue::NULL, &JsValue::from(n as f64)).ok()?.as_string()).unwrap_or_else(|| n.to_string())

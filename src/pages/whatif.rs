@@ -36,11 +36,11 @@ fn describe(a: &Adjustment) -> String {
             (None, false) => {
                 let hours: u64 = charge.run_minutes.iter().map(|m| billable_hours(*m)).sum();
                 format!(
-                    "Add {} × {} node(s), runs of {} min = {} billed hours each, in {}",
+                    "Add {} × {}, runs of {} min = {} each, in {}",
                     charge.resource_type,
-                    charge.nodes.unwrap_or(1),
+                    format::counted(charge.nodes.unwrap_or(1), "node"),
                     charge.run_minutes.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
-                    hours,
+                    format::counted(hours, "billed hour"),
                     charge.month
                 )
             }
@@ -203,7 +203,7 @@ fn ScenarioForms(
                 <label><span>"each running (minutes)"</span><input data-testid="nodes-runs" prop:value=move || runs.get() on:input=move |ev| runs.set(event_target_value(&ev))/></label>
                 <button type="submit" data-testid="nodes-add">"Add"</button>
                 <p class="muted" data-testid="billed-hours">{move || match billed() {
-                    Ok(h) => format!("Billed per started hour, runs under 15 minutes free: {} = {} hours per node", h.iter().map(u64::to_string).collect::<Vec<_>>().join(" + "), h.iter().sum::<u64>()),
+                    Ok(h) => format!("Billed per started hour, runs under 15 minutes free: {} = {} per node", h.iter().map(u64::to_string).collect::<Vec<_>>().join(" + "), format::counted(h.iter().sum::<u64>(), "hour")),
                     Err(e) => e,
                 }}</p>
             </form>

@@ -36,6 +36,10 @@ test('a run under 15 minutes is free and every started hour counts from 15 minut
   await addNodes(page, '15');
   // One more GPU hour: the month's GPU hours are past the volume tier's 500, so 1.29 each.
   await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '1.29');
+  await expect(page.getByTestId('adjustments')).toContainText('Add node.gpu-l40s-1 × 1 node, runs of 10 min = 0 billed hours each');
+  await expect(page.getByTestId('adjustments')).toContainText('runs of 15 min = 1 billed hour each');
+  await page.getByTestId('nodes-runs').fill('60');
+  await expect(page.getByTestId('billed-hours')).toContainText('1 = 1 hour per node');
   await tally.screenshot('whatif', artifacts);
 });
 
