@@ -10,8 +10,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{Envelope, ReadCost, Reply, Request};
-use super::workspace::Workspace;
+use tally_core::BodyReader;
+
+use super::protocol::{Envelope, Origin, ReadCost, Reply, Request};
+use super::workspace::{read_body, Workspace};
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::default();
@@ -62,19 +64,41 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let clock = scope.performance();
     let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
     let mut cost = ReadCost::default();
-    let blobs = js_sys::Reflect::get(message, &"bodies".into()).ok().and_then(|b| b.dyn_into::<js_sys::Array>().ok());
-    let mut bodies = Vec::new();
-    for blob in blobs.iter().flat_map(js_sys::Array::iter) {
-        let Ok(bytes) = read_blob(blob, &now, &mut cost).await else {
-            return post(Reply::Failed("the body could not be read (was the file changed or removed?)".into()));
-        };
-        bodies.push(bytes);
-    }
-    let parsing = now();
-    let mut reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
-    drop(bodies);
+    let blobs: Vec<JsValue> = js_sys::Reflect::get(message, &"bodies".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let unreadable = || Reply::Failed("the body could not be read (was the file changed or removed?)".into());
+    let mut reply = match (req, blobs.as_slice()) {
+        // One body of any provider (a file, a sample, a paste): read as it arrives, each chunk
+        // scanned while the browser reads the next.
+        (Request::Load { id, from: Origin::Body }, [blob]) => {
+            let size = blob.dyn_ref::<Blob>().map_or(0, |b| b.size() as usize);
+            let mut reader = BodyReader::new(size);
+            let mut progress = |items: usize| post(Reply::Progress { items });
+            let read = read_blob(blob.clone(), &now, &mut cost, &mut |so_far| reader.arrived(so_far, &mut progress)).await;
+            let Ok(bytes) = read else { return post(unreadable()) };
+            let finishing = now();
+            let usage = read_body(reader, &bytes, &mut progress);
+            drop(bytes);
+            cost.parse_ms += now() - finishing;
+            WORKSPACE.with(|w| w.borrow_mut().keep(id, usage))
+        }
+        (req, blobs) => {
+            let mut bodies = Vec::new();
+            for blob in blobs {
+                let Ok(bytes) = read_blob(blob.clone(), &now, &mut cost, &mut |_| {}).await else { return post(unreadable()) };
+                bodies.push(bytes);
+            }
+            let parsing = now();
+            let reply = WORKSPACE.with(|w| w.borrow_mut().handle(req, &bodies, &mut |r| post(r)));
+            cost.parse_ms += now() - parsing;
+            reply
+        }
+    };
     if let Reply::Loaded(meta) = &mut reply {
-        meta.cost = ReadCost { parse_ms: now() - parsing, memory_bytes: super::client::wasm_memory_bytes(), ..cost };
+        meta.cost = ReadCost { memory_bytes: super::client::wasm_memory_bytes(), ..cost };
     }
     post(reply);
 }
@@ -85,9 +109,10 @@ const CHUNK: usize = 16 << 20;
 
 /// A body's bytes, read chunk by chunk straight into wasm memory (`Blob.arrayBuffer` is the
 /// fastest of a worker's ways to read; `FileReaderSync` and streams were slower). The next chunk is
-/// asked for before this one is copied, so the browser reads while the worker copies (two chunks
-/// in flight at most).
-async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost) -> Result<Vec<u8>, JsValue> {
+/// asked for before this one is copied and handed to `arrived` (with all the bytes so far), so the
+/// browser reads while the worker copies and scans (two chunks in flight at most). The time
+/// `arrived` takes counts as parsing.
+async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost, arrived: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>, JsValue> {
     let blob: Blob = blob.dyn_into()?;
     let size = blob.size() as usize;
     let ask = |start: usize| -> Result<JsFuture, JsValue> {
@@ -109,8 +134,11 @@ async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost) ->
         let at = out.len();
         out.resize(at + view.length() as usize, 0);
         view.copy_to(&mut out[at..]);
+        let copied = now();
         cost.read_ms += got - asked;
-        cost.copy_ms += now() - got;
+        cost.copy_ms += copied - got;
+        arrived(&out);
+        cost.parse_ms += now() - copied;
     }
     Ok(out)
 }

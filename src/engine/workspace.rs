@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use tally_core::{
-    breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, read_usage_with_progress, summarize, Category, Context, Dimension,
+    breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, summarize, BodyReader, Category, Context, Dimension,
     PriceBook, Priced, Scenario, Usage,
 };
 
@@ -50,6 +50,15 @@ impl Workspace {
         }
     }
 
+    /// Keeps a body read elsewhere as dataset `id` (the worker reads a file as it arrives), or
+    /// passes its failure on.
+    pub fn keep(&mut self, id: u32, read: Result<Usage, String>) -> Reply {
+        match read {
+            Ok(usage) => Reply::Loaded(self.adopt(id, usage)),
+            Err(e) => Reply::Failed(e),
+        }
+    }
+
     /// Keeps a body read elsewhere (the widget validates bodies synchronously for its JS API).
     pub fn adopt(&mut self, id: u32, usage: Usage) -> DatasetMeta {
         let meta = meta(&usage);
@@ -59,10 +68,8 @@ impl Workspace {
     }
 
     fn load(&mut self, id: u32, from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
-        match read(from, bodies, progress) {
-            Ok(usage) => Reply::Loaded(self.adopt(id, usage)),
-            Err(e) => Reply::Failed(e),
-        }
+        let read = read(from, bodies, progress);
+        self.keep(id, read)
     }
 
     fn compute(&self, job: &Job, inputs: &Inputs) -> Result<Reply, String> {
@@ -117,7 +124,7 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
     match from {
         Origin::Body => {
             let [body] = bodies else { return Err(format!("expected one body, {} arrived", bodies.len())) };
-            read_usage_with_progress(body, None, &mut |items| progress(Reply::Progress { items })).map_err(|e| e.to_string())
+            read_body(BodyReader::new(body.len()), body, &mut |items| progress(Reply::Progress { items }))
         }
         Origin::Fetched { source, ranges, labels } => {
             if ranges.len() != bodies.len() || labels.len() != bodies.len() {
@@ -135,6 +142,11 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
             merge(parts).ok_or_else(|| "nothing was fetched".to_string())
         }
     }
+}
+
+/// Reads one body of any provider (its provider detected), of which `reader` may have seen a start.
+pub fn read_body(reader: BodyReader, body: &[u8], progress: &mut dyn FnMut(usize)) -> Result<Usage, String> {
+    reader.finish(body, None, progress).map_err(|e| e.to_string())
 }
 
 /// What the page needs to know about a dataset without holding its charges.

@@ -32,36 +32,129 @@ pub(super) struct FastItems {
 const MAX_DEPTH: usize = 32;
 
 /// Reads `items[]` of a plain Aether usage body; `None` for anything else (see the module doc).
+#[cfg(test)]
 pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<FastItems> {
-    let mut c = Cursor { bytes, pos: 0 };
-    let mut found = None;
-    c.ws();
-    if c.opens(b'{', b'}')? {
-        return None;
+    let mut scanner = Scanner::new(bytes.len());
+    scanner.arrived(bytes, true, interner, progress);
+    scanner.into_items()
+}
+
+/// The scanner, fed a body as its bytes arrive: each call reads every item that has fully arrived
+/// and stops where the bytes run out (at the start of the item they cut), to go on from there when
+/// more have come. So a body read in chunks is scanned while the next chunk is on its way, and
+/// reading it whole is the same scan with one call.
+///
+/// Whether bytes ran out or were wrong is told apart by where the scan stopped: a scan that
+/// touched the end of what has arrived waits, any other failure is final. (Every item ends in `}`,
+/// so an item cut anywhere, even inside a number, cannot pass for a whole one.)
+pub(super) struct Scanner {
+    phase: Phase,
+    charges: Vec<Charge>,
+    seen: SeenSubjects,
+}
+
+#[derive(Clone)]
+enum Phase {
+    /// Before `items`. Until it is found, each call starts again from the top (the head of a
+    /// body, its id and period, is short).
+    Head,
+    /// In `items[]`, whose `[` is at `open`; the next item (or the `]`) is at `next`, right after
+    /// the `[` when `first`, else after a comma.
+    Items { open: usize, next: usize, first: bool },
+    /// After `items[]`, which is at `span`; the rest is read once the whole body is there.
+    Tail { span: Range<usize> },
+    /// Read; the rest of the body is the general reader's.
+    Done { span: Range<usize> },
+    /// Not a body for this path.
+    Refused,
+}
+
+/// Where a scan of items stopped.
+enum ItemsEnd {
+    /// At the `]`; the array ends here.
+    Closed(usize),
+    /// Where the bytes ran out: the item to read next.
+    Waiting { next: usize, first: bool },
+    Refused,
+}
+
+impl Scanner {
+    /// A scanner for a body of about `len` bytes (to size the list of charges once).
+    pub(super) fn new(len: usize) -> Scanner {
+        Scanner { phase: Phase::Head, charges: Vec::with_capacity((len / 300).min(1 << 24)), seen: SeenSubjects::default() }
     }
-    loop {
-        match c.plain_key()? {
-            b"items" => {
-                if found.is_some() || c.peek()? != b'[' {
-                    return None;
+
+    /// Reads what it can of `bytes`, the body so far (`complete` when it is all there), telling
+    /// `progress` the items read every [`PROGRESS_EVERY`].
+    pub(super) fn arrived(&mut self, bytes: &[u8], complete: bool, interner: &mut Interner, progress: &mut dyn FnMut(usize)) {
+        loop {
+            let next = match self.phase.clone() {
+                Phase::Head => {
+                    let mut c = Cursor::at(bytes, 0);
+                    match c.head() {
+                        Some(open) => Phase::Items { open, next: open + 1, first: true },
+                        None if !complete && c.starved.get() => return,
+                        None => Phase::Refused,
+                    }
                 }
-                let start = c.pos;
-                let charges = c.items(interner, bytes.len() / 300, progress)?;
-                found = Some(FastItems { charges, span: start..c.pos });
+                Phase::Items { open, next, first } => match self.items(bytes, complete, next, first, interner, progress) {
+                    ItemsEnd::Closed(end) => Phase::Tail { span: open..end },
+                    ItemsEnd::Waiting { next, first } => {
+                        self.phase = Phase::Items { open, next, first };
+                        return;
+                    }
+                    ItemsEnd::Refused => Phase::Refused,
+                },
+                Phase::Tail { span } if complete => {
+                    let mut c = Cursor::at(bytes, span.end);
+                    match c.tail() {
+                        Some(()) => Phase::Done { span },
+                        None => Phase::Refused,
+                    }
+                }
+                Phase::Tail { .. } | Phase::Done { .. } | Phase::Refused => return,
+            };
+            self.phase = next;
+        }
+    }
+
+    /// Items from `next` on, until the array closes or the bytes run out.
+    fn items(&mut self, bytes: &[u8], complete: bool, mut next: usize, mut first: bool, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> ItemsEnd {
+        loop {
+            let mut c = Cursor::at(bytes, next);
+            match self.item(&mut c, first, interner, progress) {
+                Some(false) => (next, first) = (c.pos, false),
+                Some(true) => return ItemsEnd::Closed(c.pos),
+                None if !complete && c.starved.get() => return ItemsEnd::Waiting { next, first },
+                None => return ItemsEnd::Refused,
             }
-            // Aether's other keys; anything else (an error body, another provider) is not this path's.
-            b"org_id" | b"period_start" | b"period_end" | b"subscriptions" | b"total_eur" => c.skip_value(0)?,
-            _ => return None,
-        }
-        if c.closes(b'}')? {
-            break;
         }
     }
-    c.ws();
-    if c.pos != c.bytes.len() {
-        return None;
+
+    /// One item and the `,` or `]` after it (or, first, the `]` of an empty array): `true` when
+    /// the array closed. Its charge is kept only once all of it has arrived.
+    fn item(&mut self, c: &mut Cursor<'_>, first: bool, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<bool> {
+        c.ws();
+        if first && c.peek()? == b']' {
+            c.pos += 1;
+            return Some(true);
+        }
+        let item = c.item()?;
+        let closed = c.closes(b']')?;
+        self.charges.push(usage_charge(&item.strings, item.quantity, item.recorded_at, interner, &mut self.seen));
+        if self.charges.len().is_multiple_of(PROGRESS_EVERY) {
+            progress(self.charges.len());
+        }
+        Some(closed)
     }
-    found
+
+    /// The items, once the whole body has been read; `None` if it is not this path's.
+    pub(super) fn into_items(self) -> Option<FastItems> {
+        match self.phase {
+            Phase::Done { span } => Some(FastItems { charges: self.charges, span }),
+            _ => None,
+        }
+    }
 }
 
 /// A position in the body's bytes. The body is not known to be UTF-8: what the scanner accepts,
@@ -71,11 +164,63 @@ pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Set when a read went past the bytes there are: the scan may only be waiting for more.
+    starved: std::cell::Cell<bool>,
 }
 
 impl<'a> Cursor<'a> {
+    fn at(bytes: &'a [u8], pos: usize) -> Cursor<'a> {
+        Cursor { bytes, pos, starved: std::cell::Cell::new(false) }
+    }
+
+    /// `{`, then Aether's keys up to `items`: where its `[` is.
+    fn head(&mut self) -> Option<usize> {
+        self.ws();
+        if self.opens(b'{', b'}')? {
+            return None;
+        }
+        loop {
+            match self.plain_key()? {
+                b"items" => return (self.peek()? == b'[').then_some(self.pos),
+                // Aether's other keys; anything else (an error body, another provider) is not this path's.
+                b"org_id" | b"period_start" | b"period_end" | b"subscriptions" | b"total_eur" => self.skip_value(0)?,
+                _ => return None,
+            }
+            if self.closes(b'}')? {
+                // No items: nothing for this path to do.
+                return None;
+            }
+        }
+    }
+
+    /// Aether's keys after `items[]`, to the end of the body.
+    fn tail(&mut self) -> Option<()> {
+        while !self.closes(b'}')? {
+            match self.plain_key()? {
+                b"org_id" | b"period_start" | b"period_end" | b"subscriptions" | b"total_eur" => self.skip_value(0)?,
+                // `items` again, or a key another provider uses.
+                _ => return None,
+            }
+        }
+        self.ws();
+        (self.pos == self.bytes.len()).then_some(())
+    }
+
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+        let b = self.bytes.get(self.pos).copied();
+        if b.is_none() {
+            self.starved.set(true);
+        }
+        b
+    }
+
+    /// The bytes in `range`, or `None` (and starved) where they have not arrived.
+    fn slice(&self, range: Range<usize>) -> Option<&'a [u8]> {
+        let part = self.bytes.get(range);
+        if part.is_none() {
+            self.starved.set(true);
+        }
+        part
     }
 
     fn next(&mut self) -> Option<u8> {
@@ -97,7 +242,7 @@ impl<'a> Cursor<'a> {
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
-        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+        (self.slice(self.pos..end)? == word).then(|| self.pos = end)
     }
 
     /// `open` and the whitespace after it; `true` when `close` follows at once (an empty container).
@@ -157,7 +302,7 @@ impl<'a> Cursor<'a> {
                 b'\\' => match self.next()? {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                     b'u' => {
-                        let hex = self.bytes.get(self.pos..self.pos + 4)?;
+                        let hex = self.slice(self.pos..self.pos + 4)?;
                         if !hex.iter().all(u8::is_ascii_hexdigit) {
                             return None;
                         }
@@ -181,7 +326,7 @@ impl<'a> Cursor<'a> {
             0xF0..=0xF4 => 4,
             _ => return None,
         };
-        std::str::from_utf8(self.bytes.get(start..start + width)?).ok()?;
+        std::str::from_utf8(self.slice(start..start + width)?).ok()?;
         self.pos = start + width;
         Some(())
     }
@@ -271,26 +416,6 @@ impl<'a> Cursor<'a> {
             Some(None)
         } else {
             self.plain_string().map(Some)
-        }
-    }
-
-    /// `[item, ...]`, each item turned into its charge as it is read.
-    fn items(&mut self, interner: &mut Interner, capacity_hint: usize, progress: &mut dyn FnMut(usize)) -> Option<Vec<Charge>> {
-        let mut out = Vec::with_capacity(capacity_hint.min(1 << 24));
-        let mut seen = SeenSubjects::default();
-        if self.opens(b'[', b']')? {
-            return Some(out);
-        }
-        loop {
-            self.ws();
-            let item = self.item()?;
-            out.push(usage_charge(&item.strings, item.quantity, item.recorded_at, interner, &mut seen));
-            if out.len() % PROGRESS_EVERY == 0 {
-                progress(out.len());
-            }
-            if self.closes(b']')? {
-                return Some(out);
-            }
         }
     }
 
@@ -428,6 +553,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_body_arriving_is_read_as_far_as_it_has_come() {
+        let month = crate::Month::parse("2026-11").unwrap();
+        let body = crate::generate::aether(200, month, 1);
+        let whole = general(&body).unwrap();
+        let mut scanner = Scanner::new(body.len());
+        let mut interner = Interner::default();
+        let half = body.len() / 2;
+        scanner.arrived(&body.as_bytes()[..half], false, &mut interner, &mut |_| {});
+        // The items that arrived are read, before the rest is there (that one cut in the middle
+        // is not taken for a whole one: the property test below checks it at every cut).
+        let read = scanner.charges.len();
+        assert!(read > 50 && read < 200, "{read} of 200 items read from half the body");
+        assert_eq!(scanner.charges[..], whole[..read]);
+        scanner.arrived(body.as_bytes(), true, &mut interner, &mut |_| {});
+        assert_eq!(scanner.into_items().map(|i| i.charges), Some(whole));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// Every one-byte change to a small body (a deletion, or a byte put in: from JSON's alphabet,
@@ -440,6 +583,32 @@ mod tests {
             let at = at % body.len();
             if delete { body.remove(at); } else { body.insert(at, byte); }
             proptest::prop_assert!(agrees(&body), "{}", String::from_utf8_lossy(&body));
+        }
+
+        /// A body fed in pieces, cut anywhere (inside a number, a string, a character, between
+        /// items), reads as it reads whole, changed by a byte or not.
+        #[test]
+        fn bodies_read_in_pieces_read_as_whole(seed in 0u64..1000, items in 0usize..40, cuts in proptest::collection::vec(0usize..100_000, 0..8), at in 0usize..100_000, byte in proptest::sample::select(b"{}[],:\" 0.e\x80\xc3".to_vec()), change in proptest::bool::ANY) {
+            let month = crate::Month::parse("2026-11").unwrap();
+            let mut body = crate::generate::aether(items, month, seed).into_bytes();
+            if change {
+                let at = at % body.len();
+                body.insert(at, byte);
+            }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (body.len() + 1)).collect();
+            cuts.sort_unstable();
+            let mut reader = super::super::BodyReader::new(body.len());
+            let mut reported = Vec::new();
+            for cut in cuts {
+                reader.arrived(&body[..cut], &mut |n| reported.push(n));
+            }
+            let pieces = reader.finish(&body, None, &mut |n| reported.push(n));
+            let whole = super::super::read_usage(&body, None);
+            match (pieces, whole) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => proptest::prop_assert!(false, "pieces {:?} whole {:?}", a.map(|u| u.charges.len()), b.map(|u| u.charges.len())),
+            }
         }
 
         /// Characters that are not ASCII, whole or cut short, in the strings the scanner reads or skips.

@@ -35,44 +35,93 @@ pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
 /// [`read_usage`], telling `progress` the number of usage items read so far every 65,536 items,
 /// so a long read (a year of hourly Aether usage) can show how far it got.
 pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(Error::new(ErrorKind::Shape(format!(
-            "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
-            bytes.len() / 1_000_000,
-            MAX_BODY_BYTES / 1_000_000
-        ))));
+    BodyReader::new(bytes.len()).finish(bytes, source, progress)
+}
+
+/// A body read as its bytes arrive (a big file read in chunks): what has arrived is scanned while
+/// the rest is on its way, then [`BodyReader::finish`] reads the rest. The result is
+/// [`read_usage`]'s, which is this in one step.
+///
+/// ```
+/// let body = br#"{"items": [{"resource_type": "node.s-4vcpu-16gb", "quantity": 1, "unit": "hour",
+///   "recorded_at": "2026-11-01T00:00:00Z"}], "subscriptions": []}"#;
+/// let mut reader = tally_core::BodyReader::new(body.len());
+/// reader.arrived(&body[..60], &mut |_| {});
+/// let usage = reader.finish(body, None, &mut |_| {}).unwrap();
+/// assert_eq!(usage, tally_core::read_usage(body, None).unwrap());
+/// ```
+pub struct BodyReader {
+    scanner: fast::Scanner,
+    interner: Interner,
+}
+
+impl BodyReader {
+    /// A reader for a body of `len` bytes.
+    pub fn new(len: usize) -> BodyReader {
+        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default() }
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
+
+    /// Reads what it can of `so_far`, the first bytes of the body (each call a longer start of
+    /// the same body), telling `progress` the usage items read every 65,536 items.
+    pub fn arrived(&mut self, so_far: &[u8], progress: &mut dyn FnMut(usize)) {
+        // Too short to tell a byte order mark, or too long to read: left to `finish`.
+        if so_far.len() < BOM.len() || so_far.len() > MAX_BODY_BYTES {
+            return;
+        }
+        self.scanner.arrived(without_bom(so_far), false, &mut self.interner, progress);
     }
-    let mut interner = Interner::default();
-    // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
-    // checked when it is cut out. Any other way, the whole body is checked first.
-    let fast = fast::aether_items(bytes, &mut interner, progress);
-    let rest: String;
-    let envelope = match fast.and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
-        Some((body_without_items, charges)) => {
-            rest = body_without_items;
-            match parse_envelope(&rest, &mut interner, progress) {
-                Ok(mut envelope) => {
-                    envelope.items = Some(charges);
-                    envelope
-                }
-                // Whatever is wrong, say it of the body itself (its lines and columns, not these).
-                Err(_) => {
-                    drop(charges);
-                    interner = Interner::default();
-                    parse_envelope(text_of(bytes)?, &mut interner, progress)?
+
+    /// Reads the whole body, `bytes` (of which the calls to `arrived` saw a start).
+    ///
+    /// # Errors
+    /// As [`read_usage`].
+    pub fn finish(self, bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(Error::new(ErrorKind::Shape(format!(
+                "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
+                bytes.len() / 1_000_000,
+                MAX_BODY_BYTES / 1_000_000
+            ))));
+        }
+        let bytes = without_bom(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
+        }
+        let BodyReader { mut scanner, mut interner } = self;
+        // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
+        // checked when it is cut out. Any other way, the whole body is checked first.
+        scanner.arrived(bytes, true, &mut interner, progress);
+        let rest: String;
+        let envelope = match scanner.into_items().and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
+            Some((body_without_items, charges)) => {
+                rest = body_without_items;
+                match parse_envelope(&rest, &mut interner, progress) {
+                    Ok(mut envelope) => {
+                        envelope.items = Some(charges);
+                        envelope
+                    }
+                    // Whatever is wrong, say it of the body itself (its lines and columns, not these).
+                    Err(_) => {
+                        drop(charges);
+                        interner = Interner::default();
+                        parse_envelope(text_of(bytes)?, &mut interner, progress)?
+                    }
                 }
             }
-        }
-        None => {
-            interner = Interner::default();
-            parse_envelope(text_of(bytes)?, &mut interner, progress)?
-        }
-    };
-    convert(envelope, source, &mut interner)
+            None => {
+                interner = Interner::default();
+                parse_envelope(text_of(bytes)?, &mut interner, progress)?
+            }
+        };
+        convert(envelope, source, &mut interner)
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The body without a UTF-8 byte order mark (some Windows tools write one).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
 /// The provider's normalized usage from its envelope.
