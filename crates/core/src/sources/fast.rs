@@ -45,8 +45,10 @@ pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut
 /// reading it whole is the same scan with one call.
 ///
 /// Whether bytes ran out or were wrong is told apart by where the scan stopped: a scan that
-/// touched the end of what has arrived waits, any other failure is final. (Every item ends in `}`,
-/// so an item cut anywhere, even inside a number, cannot pass for a whole one.)
+/// stopped within [`LOOKAHEAD`] bytes of the end of what has arrived waits, any other failure is
+/// final. Waiting is always safe (the last call, with the whole body, decides), so a real fault
+/// that happens to sit near the end only costs a second look. (Every item ends in `}`, so an item
+/// cut anywhere, even inside a number, cannot pass for a whole one.)
 pub(super) struct Scanner {
     phase: Phase,
     charges: Vec<Charge>,
@@ -93,7 +95,7 @@ impl Scanner {
                     let mut c = Cursor::at(bytes, 0);
                     match c.head() {
                         Some(open) => Phase::Items { open, next: open + 1, first: true },
-                        None if !complete && c.starved.get() => return,
+                        None if !complete && c.near_end() => return,
                         None => Phase::Refused,
                     }
                 }
@@ -125,7 +127,7 @@ impl Scanner {
             match self.item(&mut c, first, interner, progress) {
                 Some(false) => (next, first) = (c.pos, false),
                 Some(true) => return ItemsEnd::Closed(c.pos),
-                None if !complete && c.starved.get() => return ItemsEnd::Waiting { next, first },
+                None if !complete && c.near_end() => return ItemsEnd::Waiting { next, first },
                 None => return ItemsEnd::Refused,
             }
         }
@@ -164,13 +166,20 @@ impl Scanner {
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
-    /// Set when a read went past the bytes there are: the scan may only be waiting for more.
-    starved: std::cell::Cell<bool>,
 }
+
+/// The furthest the scanner reads ahead of its position: `false`, a `\u` escape's four digits, a
+/// character's four bytes. A read that failed for want of bytes stopped within this of the end.
+const LOOKAHEAD: usize = 8;
 
 impl<'a> Cursor<'a> {
     fn at(bytes: &'a [u8], pos: usize) -> Cursor<'a> {
-        Cursor { bytes, pos, starved: std::cell::Cell::new(false) }
+        Cursor { bytes, pos }
+    }
+
+    /// Whether a failure here may be the bytes running out (see [`Scanner`]).
+    fn near_end(&self) -> bool {
+        self.pos + LOOKAHEAD >= self.bytes.len()
     }
 
     /// `{`, then Aether's keys up to `items`: where its `[` is.
@@ -207,20 +216,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn peek(&self) -> Option<u8> {
-        let b = self.bytes.get(self.pos).copied();
-        if b.is_none() {
-            self.starved.set(true);
-        }
-        b
-    }
-
-    /// The bytes in `range`, or `None` (and starved) where they have not arrived.
-    fn slice(&self, range: Range<usize>) -> Option<&'a [u8]> {
-        let part = self.bytes.get(range);
-        if part.is_none() {
-            self.starved.set(true);
-        }
-        part
+        self.bytes.get(self.pos).copied()
     }
 
     fn next(&mut self) -> Option<u8> {
@@ -242,7 +238,7 @@ impl<'a> Cursor<'a> {
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
-        (self.slice(self.pos..end)? == word).then(|| self.pos = end)
+        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
     }
 
     /// `open` and the whitespace after it; `true` when `close` follows at once (an empty container).
@@ -302,7 +298,7 @@ impl<'a> Cursor<'a> {
                 b'\\' => match self.next()? {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                     b'u' => {
-                        let hex = self.slice(self.pos..self.pos + 4)?;
+                        let hex = self.bytes.get(self.pos..self.pos + 4)?;
                         if !hex.iter().all(u8::is_ascii_hexdigit) {
                             return None;
                         }
@@ -326,7 +322,7 @@ impl<'a> Cursor<'a> {
             0xF0..=0xF4 => 4,
             _ => return None,
         };
-        std::str::from_utf8(self.slice(start..start + width)?).ok()?;
+        std::str::from_utf8(self.bytes.get(start..start + width)?).ok()?;
         self.pos = start + width;
         Some(())
     }
