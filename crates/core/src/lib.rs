@@ -43,7 +43,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use estimate::{apply, billable_hours, estimate, Adjustment, AmountText, Applied, Comparison, Delta, Match, NewCharge, Scenario};
 pub use focus::{focus_csv, FOCUS_COLUMNS};
 pub use forecast::{forecast, Forecast};
-pub use model::{Category, Charge, CreditBalance, Dimensions, Key, Period, Source, Usage};
+pub use model::{Category, Charge, CreditBalance, Dimensions, Key, Period, Source, Subject, Usage};
 pub use money::{minor_unit, round_to};
 pub use num::{parse_decimal, parse_timestamp};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};

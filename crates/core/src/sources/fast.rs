@@ -8,12 +8,15 @@
 //! key another provider uses, invalid JSON anywhere) it gives up, and the general reader reads the
 //! whole body again and says what is wrong and where. So it only has to be right about bodies it
 //! accepts, and for those it builds exactly the charges the general reader builds
-//! ([`super::aether::item_charge`] on the same item); the property test below and the `fast_path`
-//! fuzz target compare the two.
+//! ([`super::aether::usage_charge`] of the same strings, quantity and time); the property tests
+//! below and the `fast_path` fuzz target compare the two.
 //!
 //! Everything but the items (period, subscriptions, totals) is left to the general reader: the
 //! scanner hands back where the items array is, and the caller parses the body with that array
 //! replaced by `[]`.
+//!
+//! The scanner reads bytes, checking the UTF-8 of what it reads as it goes (see [`Cursor`]), and
+//! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
 use std::ops::Range;
 
