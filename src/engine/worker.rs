@@ -71,8 +71,9 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         .unwrap_or_default();
     let unreadable = || Reply::Failed("the body could not be read (was the file changed or removed?)".into());
     let mut reply = match (req, blobs.as_slice()) {
-        // One body of any provider (a file, a sample, a paste): read as it arrives, each chunk
-        // scanned while the browser reads the next.
+        // One body of any provider (a file, a sample, a paste): each chunk scanned as it comes in,
+        // so progress counts items from the first chunk. (The browser does not read on while the
+        // worker scans: no time is saved, docs/PERFORMANCE.md.)
         (Request::Load { id, from: Origin::Body }, [blob]) => {
             let size = blob.dyn_ref::<Blob>().map_or(0, |b| b.size() as usize);
             let mut reader = BodyReader::new(size);
@@ -109,9 +110,8 @@ const CHUNK: usize = 16 << 20;
 
 /// A body's bytes, read chunk by chunk straight into wasm memory (`Blob.arrayBuffer` is the
 /// fastest of a worker's ways to read; `FileReaderSync` and streams were slower). The next chunk is
-/// asked for before this one is copied and handed to `arrived` (with all the bytes so far), so the
-/// browser reads while the worker copies and scans (two chunks in flight at most). The time
-/// `arrived` takes counts as parsing.
+/// asked for before this one is copied and handed to `arrived` (with all the bytes so far; two
+/// chunks in flight at most). The time `arrived` takes counts as parsing.
 async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost, arrived: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>, JsValue> {
     let blob: Blob = blob.dyn_into()?;
     let size = blob.size() as usize;

@@ -203,7 +203,6 @@ pub fn http_error(source: Source, status: u16, body: &[u8], label: &str) -> Erro
     Error::new(ErrorKind::Shape(format!("{label}: {text}")))
 }
 
-
 /// Joins the bodies of one multi-request fetch (one provider, several months) into one usage.
 /// Reported totals add up (when every part has one); CU credits are the latest month's balance,
 /// with `used` summed.

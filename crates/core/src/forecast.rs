@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::model::{Category, Period, Source, Usage};
-use crate::pricing::{derived_lines, Placement, Priced};
+use crate::pricing::{derived_lines, placement_of, Placement, Priced};
 use crate::time::{hours_between, Month};
 
 /// What the month containing `as_of` will cost, and for CU when the credits run out.
@@ -78,7 +78,7 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
                     let rest = if c.currency == priced.currency { Some(rest) } else { rate.and_then(|r| rest.checked_mul(r)) };
                     cost.checked_add(rest.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?
                 }
-                _ if matches!(priced.placement(p), Placement::Span(_, end) if end >= month.end()) => cost,
+                _ if matches!(placement_of(c.period, &priced.ctx), Placement::Span(_, end) if end >= month.end()) => cost,
                 _ => {
                     so_far = so_far.checked_add(cost).ok_or_else(overflow)?;
                     continue;

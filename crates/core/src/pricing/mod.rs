@@ -196,7 +196,7 @@ impl Iterator for Shares {
 pub const MAX_SPAN_DAYS: i64 = 100 * 366;
 
 /// Where a charge's period sits in time once `as_of` and the range are known.
-fn placement_of(period: Period, ctx: &Context) -> Placement {
+pub(crate) fn placement_of(period: Period, ctx: &Context) -> Placement {
     let span = |start: DateTime<Utc>, end: DateTime<Utc>| if end <= start { Placement::At(start) } else { Placement::Span(start, end) };
     match period {
         Period::At(t) => Placement::At(t),

@@ -91,22 +91,21 @@ impl BodyReader {
         // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
         // checked when it is cut out. Any other way, the whole body is checked first.
         scanner.arrived(bytes, true, &mut interner, progress);
-        let rest: String;
-        let envelope = match scanner.into_items().and_then(|items| Some((without(bytes, &items.span)?, items.charges))) {
-            Some((body_without_items, charges)) => {
-                rest = body_without_items;
-                match parse_envelope(&rest, &mut interner, progress) {
-                    Ok(mut envelope) => {
-                        envelope.items = Some(charges);
-                        envelope
-                    }
-                    // Whatever is wrong, say it of the body itself (its lines and columns, not these).
-                    Err(_) => {
-                        drop(charges);
-                        interner = Interner::default();
-                        parse_envelope(text_of(bytes)?, &mut interner, progress)?
-                    }
-                }
+        let mut rest = String::new();
+        let fast = scanner.into_items().and_then(|items| {
+            rest = without(bytes, &items.span)?;
+            Some(items.charges)
+        });
+        // The rest read untracked: where it is wrong, the whole body is read again below to say
+        // where (its lines and columns, not these).
+        let read_fast = fast.and_then(|charges| {
+            let envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress)?.ok()?;
+            Some((envelope, charges))
+        });
+        let envelope = match read_fast {
+            Some((mut envelope, charges)) => {
+                envelope.items = Some(charges);
+                envelope
             }
             None => {
                 interner = Interner::default();
