@@ -119,6 +119,10 @@ impl Scanner {
                 }
                 Phase::Tail { .. } | Phase::Done { .. } | Phase::Refused => return,
             };
+            if matches!(next, Phase::Refused) {
+                // The general reader reads the body again: free what this scan held meanwhile.
+                self.charges = Vec::new();
+            }
             self.phase = next;
         }
     }
