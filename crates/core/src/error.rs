@@ -123,15 +123,19 @@ impl Error {
         Error::new(ErrorKind::Usage(what.into()))
     }
 
-    /// Converts a serde_json failure at a tracked field path into a field or syntax error.
-    pub(crate) fn from_json(path: &str, inner: &serde_json::Error) -> Self {
+    /// Converts a serde_json failure reading `text` into a syntax error, or a field error at the
+    /// path of the value where the reader stopped.
+    pub(crate) fn from_json(text: &[u8], inner: &serde_json::Error) -> Self {
         let message = tidy_serde_message(inner);
+        let refused_number_end = crate::num::take_refused_number_end(text);
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
             return Error::new(ErrorKind::Syntax { message, line: inner.line(), column: inner.column() });
         }
-        // serde_path_to_error prints "." for the root.
-        let path = if path == "." { "" } else { path };
-        Error::field(path, message)
+        // A number refused after it was read whole says itself where it ends (see `num`).
+        let stopped = crate::json_path::offset_of(text, inner.line(), inner.column());
+        let at = refused_number_end.filter(|end| stopped.is_none_or(|s| *end <= s)).or(stopped);
+        let refused_an_array = message.ends_with("found an array");
+        Error::field(at.map_or_else(String::new, |end| crate::json_path::path_before(text, end, refused_an_array)), message)
     }
 }
 

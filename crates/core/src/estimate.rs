@@ -194,14 +194,9 @@ impl Scenario {
             return Err(Error::invalid("", "a scenario is at most 16 MB"));
         }
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mut track = serde_path_to_error::Track::new();
-        match Scenario::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
-            Ok(s) => {
-                de.end().map_err(|e| Error::from_json("", &e))?;
-                Ok(s)
-            }
-            Err(e) => Err(Error::from_json(&track.path().to_string(), &e)),
-        }
+        crate::num::forget_refused_number();
+        let scenario = Scenario::deserialize(&mut de).and_then(|s| de.end().map(|()| s));
+        scenario.map_err(|e| Error::from_json(bytes, &e))
     }
 
     /// The scenario as JSON.

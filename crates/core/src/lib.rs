@@ -28,6 +28,7 @@ mod estimate;
 mod focus;
 mod forecast;
 mod fxhash;
+mod json_path;
 mod model;
 mod money;
 mod num;

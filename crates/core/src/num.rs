@@ -63,7 +63,34 @@ pub(crate) struct Amount(pub Decimal);
 /// Falls back to the visitor for deserializers that are not serde_json's (tests, `Value`).
 fn from_raw<'de, D: Deserializer<'de>>(d: D, allow_string: bool) -> Result<Decimal, D::Error> {
     let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
-    decimal_from_raw(raw.get(), allow_string).map_err(de::Error::custom)
+    decimal_from_raw(raw.get(), allow_string).map_err(|message| {
+        REFUSED_NUMBER_END.set(raw.get().as_bytes().as_ptr_range().end as usize);
+        de::Error::custom(message)
+    })
+}
+
+thread_local! {
+    /// Where the number [`from_raw`] refused last ends, as an address in the text being read.
+    ///
+    /// serde_json gives an error raised after a raw value was read no position of its own: the
+    /// object around it adds where *it* ended, and the field path found from there would name the
+    /// object, not the number. The refused text is borrowed from the body, so where it ends is
+    /// known exactly; [`take_refused_number_end`] turns that into an offset.
+    static REFUSED_NUMBER_END: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Forgets any number refused before: called as a read begins, so its error cannot pick up one
+/// from an earlier read that failed for another reason.
+pub(crate) fn forget_refused_number() {
+    REFUSED_NUMBER_END.set(0);
+}
+
+/// The offset in `text` just past the number the last read refused, if that number is in `text`
+/// (and forgets it).
+pub(crate) fn take_refused_number_end(text: &[u8]) -> Option<usize> {
+    let end = REFUSED_NUMBER_END.replace(0);
+    let range = text.as_ptr_range();
+    (range.start as usize..=range.end as usize).contains(&end).then(|| end - range.start as usize)
 }
 
 /// The decimal in a raw JSON value's text, or a message saying what was found instead.
@@ -150,7 +177,16 @@ impl<'de> Visitor<'de> for AmountVisitor {
                 let text: String = map.next_value()?;
                 parse_decimal(&text).map_err(de::Error::custom)
             }
-            _ => Err(de::Error::custom("expected a number or a numeric string, found an object")),
+            first => {
+                // Read the object to its end, so that the error is placed after it: where it stops
+                // is where its field path is found (`json_path`), and that is the amount's, not
+                // its first key's.
+                if first.is_some() {
+                    map.next_value::<de::IgnoredAny>()?;
+                    while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                }
+                Err(de::Error::custom("expected a number or a numeric string, found an object"))
+            }
         }
     }
 }

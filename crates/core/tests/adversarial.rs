@@ -44,9 +44,9 @@ fn numbers_beyond_decimal_are_errors_and_odd_spellings_are_named() {
 }
 
 #[test]
-fn duplicate_keys_are_refused_at_the_record() {
+fn duplicate_keys_are_refused_at_the_repeated_key() {
     let body = r#"{"items": [{"resource_type": "x", "quantity": 1, "quantity": 2, "unit": "h", "recorded_at": "2026-11-01"}]}"#;
-    assert_eq!(err(body), "items[0]: duplicate field `quantity`");
+    assert_eq!(err(body), "items[0].quantity: duplicate field `quantity`");
 }
 
 #[test]

@@ -3,7 +3,8 @@
 // baseline. Prints a table; asserts nothing. Run through scripts/bench-browser.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, cpSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, cpSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +105,13 @@ try {
   await browser.close();
   server.kill();
 }
+// The bundle budget: what a browser downloads for the app, raw and gzipped (level 9).
+const bundle = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f)).map((file) => {
+  const bytes = readFileSync(join(dist, file));
+  return { file, bytes: bytes.length.toLocaleString('en-US'), gzipped: gzipSync(bytes, { level: 9 }).length.toLocaleString('en-US') };
+});
+console.log('Bundle (release build in dist/):');
+console.table(bundle);
 console.log('Times in ms until the summary is rendered. Portal: a file dropped on the page, read and priced in the engine worker. Widget: body bytes handed to Tally.mount, priced in the page (1st mount on a fresh page; warm = a second mount). JS baseline: best of two runs.');
 console.table(rows);
 console.log('Main thread, the engine worker and memory (the benchmark page itself holds the body once in its JS heap):');

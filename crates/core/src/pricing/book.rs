@@ -179,12 +179,9 @@ impl PriceBook {
         }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mut track = serde_path_to_error::Track::new();
-        let wire: BookWire = match BookWire::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
-            Ok(w) => w,
-            Err(e) => return Err(Error::from_json(&track.path().to_string(), &e)),
-        };
-        de.end().map_err(|e| Error::from_json("", &e))?;
+        crate::num::forget_refused_number();
+        let wire = BookWire::deserialize(&mut de).and_then(|w| de.end().map(|()| w));
+        let wire = wire.map_err(|e| Error::from_json(bytes, &e))?;
         wire.validate()
     }
 
@@ -393,4 +390,36 @@ fn validate_tiers(tiers: Option<&[TierWire]>, path: &str) -> Result<Vec<Tier>> {
         out.push(Tier { up_to: t.up_to.map(|u| u.0), unit_price: t.unit_price.0 });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BookWire, PriceBook};
+    use crate::ErrorKind;
+    use serde::Deserialize;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Wherever a value of the wrong shape replaces one in a price book, the error names the
+        /// same field path as reading with path tracking did.
+        #[test]
+        fn error_paths_are_those_tracking_named(
+            nth in 0usize..200,
+            put in proptest::sample::select(vec!["\"x\"", "1", "-5", "null", "{}", "[]", "[1]", "{\"a\": 1}", "true", "\"tiered\"", "[{}]", "[{\"up_to\": \"x\"}]"]),
+        ) {
+            let text = include_str!("../../../../fixtures/aether/prices.json");
+            let starts: Vec<usize> = text.match_indices("\": ").map(|(i, _)| i + 3).collect();
+            let start = starts[nth % starts.len()];
+            let end = start + text[start..].find([',', '\n', '}']).unwrap_or(0);
+            let mutated = [&text[..start], put, &text[end..]].concat();
+            if let Some(expected) = crate::json_path::tracked_path(&mutated, |de| BookWire::deserialize(de).map(drop)) {
+                let err = PriceBook::parse(mutated.as_bytes()).err();
+                let found = err.as_ref().map(crate::Error::kind);
+                proptest::prop_assert!(
+                    matches!(found, Some(ErrorKind::Field { path, .. }) if *path == expected),
+                    "expected the path {expected:?}, found {found:?} in {mutated}"
+                );
+            }
+        }
+    }
 }

@@ -99,7 +99,7 @@ impl BodyReader {
         // The rest read untracked: where it is wrong, the whole body is read again below to say
         // where (its lines and columns, not these).
         let read_fast = fast.and_then(|charges| {
-            let envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress)?.ok()?;
+            let envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress).ok()?.ok()?;
             Some((envelope, charges))
         });
         let envelope = match read_fast {
@@ -155,10 +155,10 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
 }
 
-/// Parses fast without tracking where it is; only when that fails, parses again with
-/// `serde_path_to_error` to name the field path (errors are rare, paths cost on every value).
+/// Reads the envelope without tracking where it is; when that fails, the path of the field is found
+/// from where the reader stopped (`json_path`), so a valid body pays nothing for error paths.
 fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
-    parse_from(&mut serde_json::Deserializer::from_str(text), text.len(), interner, progress).ok_or_else(|| locate_error(text))?
+    parse_from(&mut serde_json::Deserializer::from_str(text), text.len(), interner, progress).map_err(|err| locate_error(text, &err))?
 }
 
 /// "Not valid JSON" at the first byte that is not UTF-8 (lines and columns as serde_json counts them).
@@ -169,16 +169,17 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Error {
     Error::new(ErrorKind::Syntax { message: "the body is not UTF-8 text, as JSON must be".into(), line, column })
 }
 
-/// Reads the envelope; `None` when it fails (the caller reads again to say where).
+/// Reads the envelope; the reader's own error when it fails (the caller says where).
 fn parse_from<'a, R: serde_json::de::Read<'a>>(
     de: &mut serde_json::Deserializer<R>,
     body_len: usize,
     interner: &mut Interner,
     progress: &mut dyn FnMut(usize),
-) -> Option<Result<Envelope<'a>>> {
+) -> std::result::Result<Result<Envelope<'a>>, serde_json::Error> {
     use serde::de::DeserializeSeed;
-    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress }).deserialize(&mut *de).ok()?;
-    Some(de.end().map(|()| envelope).map_err(|e| {
+    crate::num::forget_refused_number();
+    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress }).deserialize(&mut *de)?;
+    Ok(de.end().map(|()| envelope).map_err(|e| {
         Error::new(ErrorKind::Syntax {
             message: "unexpected data after the end of the JSON value".into(),
             line: e.line(),
@@ -187,20 +188,82 @@ fn parse_from<'a, R: serde_json::de::Read<'a>>(
     }))
 }
 
-fn locate_error(text: &str) -> Error {
-    use serde::de::DeserializeSeed;
-    let mut interner = Interner::default();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-    match (envelope::EnvelopeSeed { interner: &mut interner, body_len: 0, progress: &mut |_| {} }).deserialize(tracked) {
-        Ok(_) => Error::new(ErrorKind::Shape("the body could not be read".into())),
-        Err(err) if err.is_data() => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            // A body that is not JSON at all (say, random bytes that happen to start with a digit)
-            // is first of all "not valid JSON", not "expected an object, found 4".
-            Err(syntax) => Error::from_json("", &syntax),
-            Ok(_) => Error::from_json(&track.path().to_string(), &err),
-        },
-        Err(err) => Error::from_json(&track.path().to_string(), &err),
+/// The error for a body the envelope reader stopped in.
+fn locate_error(text: &str, err: &serde_json::Error) -> Error {
+    if err.is_data() {
+        // A body that is not JSON at all (say, random bytes that happen to start with a digit)
+        // is first of all "not valid JSON", not "expected an object, found 4".
+        if let Err(syntax) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Error::from_json(text.as_bytes(), &syntax);
+        }
+    }
+    Error::from_json(text.as_bytes(), err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{envelope::EnvelopeSeed, parse_envelope, Interner};
+    use crate::ErrorKind;
+
+    fn tracked_path(text: &str) -> Option<String> {
+        use serde::de::DeserializeSeed;
+        crate::json_path::tracked_path(text, |de| {
+            let seed = EnvelopeSeed { interner: &mut Interner::default(), body_len: 0, progress: &mut |_| {} };
+            seed.deserialize(de).map(drop)
+        })
+    }
+
+    const BODIES: [&str; 4] = [
+        include_str!("../../../../fixtures/aether/usage.json"),
+        include_str!("../../../../fixtures/hyperstack/usage.json"),
+        include_str!("../../../../fixtures/elastic/usage.json"),
+        include_str!("../../../../fixtures/cu/usage.json"),
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Wherever a value of the wrong shape is put in a provider's body (or a piece cut out), the
+        /// error names the same field path as reading with path tracking did.
+        #[test]
+        fn error_paths_are_those_tracking_named(
+            body in 0usize..4,
+            at in 0usize..100_000,
+            cut in 0usize..12,
+            put in proptest::sample::select(vec!["", "\"x\"", "1", "-5", "null", "{}", "[]", "[1]", "{\"a\": 1}", "true", "\"2026-13-01\"", ",\"extra\": 1", "\"\\u0071\""]),
+        ) {
+            let text = BODIES[body];
+            let at = at % text.len();
+            let end = (at + cut).min(text.len());
+            proptest::prop_assume!(text.is_char_boundary(at) && text.is_char_boundary(end));
+            agrees_with_tracking(&[&text[..at], put, &text[end..]].concat())?;
+        }
+
+        /// The same, with one field's value (the `nth` after a `": "`) replaced whole.
+        #[test]
+        fn error_paths_for_a_replaced_value_are_those_tracking_named(
+            body in 0usize..4,
+            nth in 0usize..2_000,
+            put in proptest::sample::select(vec!["\"x\"", "1", "-5", "null", "{}", "[]", "[1]", "{\"a\": 1}", "true", "\"2026-13-01\"", "\"1e999999\"", "1e99999", "[{}]"]),
+        ) {
+            let text = BODIES[body];
+            let starts: Vec<usize> = text.match_indices("\": ").map(|(i, _)| i + 3).collect();
+            let start = starts[nth % starts.len()];
+            let end = start + text[start..].find([',', '\n', '}']).unwrap_or(0);
+            agrees_with_tracking(&[&text[..start], put, &text[end..]].concat())?;
+        }
+    }
+
+    fn agrees_with_tracking(mutated: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        {
+            if let Some(expected) = tracked_path(mutated) {
+                let err = parse_envelope(mutated, &mut Interner::default(), &mut |_| {}).err();
+                let found = err.as_ref().map(crate::Error::kind);
+                proptest::prop_assert!(
+                    matches!(found, Some(ErrorKind::Field { path, .. }) if *path == expected),
+                    "expected the path {expected:?}, found {found:?} in {mutated}"
+                );
+            }
+        }
+        Ok(())
     }
 }
