@@ -133,9 +133,12 @@ impl Error {
         }
         // A number refused after it was read whole says itself where it ends (see `num`).
         let stopped = crate::json_path::offset_of(text, inner.line(), inner.column());
-        let at = refused_number_end.filter(|end| stopped.is_none_or(|s| *end <= s)).or(stopped);
-        let refused_an_array = message.ends_with("found an array");
-        Error::field(at.map_or_else(String::new, |end| crate::json_path::path_before(text, end, refused_an_array)), message)
+        let path = match (refused_number_end.filter(|end| stopped.is_none_or(|s| *end <= s)), stopped) {
+            (Some(end), _) => crate::json_path::path_of_value_ending_at(text, end),
+            (None, Some(end)) => crate::json_path::path_where_reader_stopped(text, end, crate::json_path::Complaint::in_message(&message)),
+            (None, None) => String::new(),
+        };
+        Error::field(path, message)
     }
 }
 

@@ -439,4 +439,16 @@ mod tests {
         assert_eq!(billable_hours(70), 2);
         assert_eq!(billable_hours(u64::MAX), u64::MAX.div_ceil(60));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Wherever a value of the wrong shape replaces one in a scenario, the error names the same
+        /// field path as reading with path tracking did.
+        #[test]
+        fn error_paths_are_those_tracking_named(nth in 0usize..100, put in proptest::sample::select(&crate::json_path::WRONG_VALUES[..])) {
+            use serde::Deserialize;
+            let mutated = crate::json_path::with_value_replaced(include_str!("../../../examples/scenario-gpu.json"), nth, put);
+            crate::json_path::names_the_tracked_path(&mutated, |de| super::Scenario::deserialize(de).map(drop), |text| super::Scenario::parse(text.as_bytes()))?;
+        }
+    }
 }

@@ -26,27 +26,77 @@ pub(crate) fn offset_of(text: &[u8], line: usize, column: usize) -> Option<usize
 enum Frame {
     /// The key read last, once it is complete (a value for it may be under way, or done).
     Object { key: Option<String> },
-    /// The index of the element under way, if one has started.
-    Array { index: usize, started: bool },
+    /// The index of the element under way, if one has started, and whether the last element
+    /// begun is an object or array.
+    Array { index: usize, started: bool, holds_containers: bool },
 }
 
-/// The path of the value the reader was in when it stopped `end` bytes into `text`: the innermost
-/// value that contains or just ended at that place (`""` for the root). `refused_an_array` says
-/// the error is about an array (its message reads "found an array").
-pub(crate) fn path_before(text: &[u8], end: usize, refused_an_array: bool) -> String {
+/// What an error complains of, as far as placing it goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Complaint {
+    /// "..., found an object".
+    FoundAnObject,
+    /// "..., found an array".
+    FoundAnArray,
+    /// An array has too few or too many elements (serde's "invalid length").
+    Length,
+    Other,
+}
+
+impl Complaint {
+    /// From an error message as Tally words it ("expected a number, found an object").
+    pub(crate) fn in_message(message: &str) -> Complaint {
+        if message.ends_with("found an object") {
+            Complaint::FoundAnObject
+        } else if message.ends_with("found an array") {
+            Complaint::FoundAnArray
+        } else if message.starts_with("invalid length") {
+            Complaint::Length
+        } else {
+            Complaint::Other
+        }
+    }
+}
+
+/// The path of the value that ends `end` bytes into `text`.
+pub(crate) fn path_of_value_ending_at(text: &[u8], end: usize) -> String {
+    render(&walk(&text[..end.min(text.len())]))
+}
+
+/// The path of the value serde_json was reading when it stopped `end` bytes into `text` (as its
+/// error's line and column say), given what the error complains of.
+///
+/// serde_json places an error where it stopped reading, which is not always at the value the error
+/// is about; what it does is known, and undone here:
+/// - It refuses an object or array where a string, number or literal belongs after looking at its
+///   first byte, without consuming it.
+/// - An error raised after a value was read (by a visitor of Tally's, or about an object serde
+///   buffered whole) comes without a place; the innermost object or array being read gives it
+///   one when it has finished: an array after reading on past the next comma, or past its `]`
+///   when that was its last element; an object where it stopped (at a comma, or past its `}`).
+pub(crate) fn path_where_reader_stopped(text: &[u8], end: usize, complaint: Complaint) -> String {
     let end = end.min(text.len());
+    let consumed = text[..end].trim_ascii_end();
+    if consumed.ends_with(b"]") && complaint != Complaint::Length {
+        // Past the end of an array: the error is about its last element (or the array, if empty).
+        return render(&walk(&consumed[..consumed.len() - 1]));
+    }
     let mut stack = walk(&text[..end]);
-    // serde_json refuses an array or object where a string, number or literal belongs after
-    // looking at its first byte, without consuming it: an element that opens next is the one the
-    // error is about. Unless the error is about an array and the element is an object: then the
-    // array just opened was refused before its first element was read. (An array refused before
-    // its first element, itself an array, reads the same as that element refused: the element is
-    // named.)
-    if let Some(Frame::Array { started, .. }) = stack.last_mut() {
-        match text[end..].iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[') => *started = true,
-            Some(b'{') if !refused_an_array => *started = true,
-            _ => {}
+    if let Some(Frame::Array { index, started: started @ false, holds_containers }) = stack.last_mut() {
+        let next = text[end..].iter().find(|b| !b.is_ascii_whitespace());
+        let refused_next = matches!((next, complaint), (Some(b'{'), Complaint::FoundAnObject) | (Some(b'['), Complaint::FoundAnArray));
+        if refused_next && (*index == 0 || !*holds_containers) {
+            // serde_json refuses an object or array where a string, number or literal belongs
+            // after looking at its first byte, without consuming it: the element opening next is
+            // the one the error is about. (An array refused before its first element, itself an
+            // array, reads the same: the element is named.)
+            *started = true;
+        } else if *index > 0 {
+            // An error raised after a value was read comes without a place, and the array around
+            // it places it after reading on past the comma: it is about the element before. (An
+            // array of objects does not refuse its next object; an array of scalars might.)
+            *index -= 1;
+            *started = true;
         }
     }
     render(&stack)
@@ -59,15 +109,15 @@ fn walk(prefix: &[u8]) -> Vec<Frame> {
     while let Some(&b) = prefix.get(i) {
         match b {
             b'{' | b'[' => {
-                start_value(&mut stack);
-                stack.push(if b == b'{' { Frame::Object { key: None } } else { Frame::Array { index: 0, started: false } });
+                start_value(&mut stack, true);
+                stack.push(if b == b'{' { Frame::Object { key: None } } else { Frame::Array { index: 0, started: false, holds_containers: false } });
             }
             b'}' | b']' => {
                 stack.pop();
             }
             b',' => match stack.last_mut() {
                 Some(Frame::Object { key }) => *key = None,
-                Some(Frame::Array { index, started }) => {
+                Some(Frame::Array { index, started, .. }) => {
                     *index += 1;
                     *started = false;
                 }
@@ -82,13 +132,13 @@ fn walk(prefix: &[u8]) -> Vec<Frame> {
                         *key = Some(unescape(&prefix[i..=close]));
                     }
                 } else {
-                    start_value(&mut stack);
+                    start_value(&mut stack, false);
                 }
                 let Some(close) = close else { break };
                 i = close;
             }
             b if b.is_ascii_whitespace() || b == b':' => {}
-            _ => start_value(&mut stack),
+            _ => start_value(&mut stack, false),
         }
         i += 1;
     }
@@ -96,9 +146,10 @@ fn walk(prefix: &[u8]) -> Vec<Frame> {
 }
 
 /// A value begins: in an array, that is the element under way.
-fn start_value(stack: &mut [Frame]) {
-    if let Some(Frame::Array { started, .. }) = stack.last_mut() {
+fn start_value(stack: &mut [Frame], is_container: bool) {
+    if let Some(Frame::Array { started, holds_containers, .. }) = stack.last_mut() {
         *started = true;
+        *holds_containers = is_container;
     }
 }
 
@@ -130,7 +181,7 @@ fn render(stack: &[Frame]) -> String {
                 }
                 path.push_str(key);
             }
-            Frame::Array { index, started: true } => {
+            Frame::Array { index, started: true, .. } => {
                 path.push('[');
                 path.push_str(&index.to_string());
                 path.push(']');
@@ -158,18 +209,50 @@ pub(crate) fn tracked_path<'de>(text: &'de str, read: impl for<'t> FnOnce(Tracke
     (err.is_data() && is_json && !err.to_string().starts_with("duplicate field")).then(|| if path == "." { String::new() } else { path })
 }
 
+/// For tests: fails unless `read` refuses `text` naming the path `tracked` names (when it names one).
+#[cfg(test)]
+pub(crate) fn names_the_tracked_path<'de, T>(
+    text: &'de str,
+    tracked: impl for<'t> FnOnce(Tracked<'t, 'de>) -> Result<(), serde_json::Error>,
+    read: impl FnOnce(&'de str) -> crate::Result<T>,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    if let Some(expected) = tracked_path(text, tracked) {
+        let err = read(text).err();
+        let found = err.as_ref().map(crate::Error::kind);
+        proptest::prop_assert!(
+            matches!(found, Some(crate::ErrorKind::Field { path, .. }) if *path == expected),
+            "expected the path {expected:?}, found {found:?} in {text}"
+        );
+    }
+    Ok(())
+}
+
+/// For tests: `text` with the value of its `nth` field (counting every `": "`, wrapping around)
+/// replaced by `put`.
+#[cfg(test)]
+pub(crate) fn with_value_replaced(text: &str, nth: usize, put: &str) -> String {
+    let starts: Vec<usize> = text.match_indices("\": ").map(|(i, _)| i + 3).collect();
+    let start = starts[nth % starts.len()];
+    let end = start + text[start..].find([',', '\n', '}']).unwrap_or(0);
+    [&text[..start], put, &text[end..]].concat()
+}
+
+/// Values of every JSON shape, and strings no field of Tally's accepts, to put in place of others.
+#[cfg(test)]
+pub(crate) const WRONG_VALUES: [&str; 14] =
+    ["\"x\"", "1", "-5", "null", "{}", "[]", "[1]", "{\"a\": 1}", "true", "\"2026-13-01\"", "\"1e999999\"", "1e99999", "[{}]", "[{\"up_to\": \"x\"}]"];
+
 #[cfg(test)]
 mod tests {
-    use super::{offset_of, path_before};
+    use super::offset_of;
 
-    /// The path where serde_json stops reading `text` as `T`.
+    /// The path an error names where serde_json stops reading `text` as `T`.
     fn path<T: serde::de::DeserializeOwned>(text: &str) -> String {
         let err = serde_json::from_str::<T>(text).err().expect("the text does not read");
-        path_at(text.as_bytes(), err.line(), err.column())
-    }
-
-    fn path_at(text: &[u8], line: usize, column: usize) -> String {
-        offset_of(text, line, column).map_or_else(String::new, |end| path_before(text, end, false))
+        match crate::Error::from_json(text.as_bytes(), &err).kind() {
+            crate::ErrorKind::Field { path, .. } => path.clone(),
+            other => panic!("not a field error: {other:?}"),
+        }
     }
 
     #[derive(serde::Deserialize)]
@@ -205,8 +288,9 @@ mod tests {
     }
 
     #[test]
-    fn has_no_path_without_a_position() {
-        assert_eq!(path_at(b"{}", 0, 0), "");
-        assert_eq!(path_at(b"{\"a\": 1}", 9, 9), "");
+    fn has_no_place_without_a_position() {
+        assert_eq!(offset_of(b"{}", 0, 0), None);
+        assert_eq!(offset_of(b"{\"a\": 1}", 9, 9), None);
+        assert_eq!(offset_of(b"{\n\"a\": 1}", 2, 3), Some(5));
     }
 }
