@@ -26,7 +26,9 @@ impl Month {
 
     /// The month containing an instant.
     pub fn of(t: DateTime<Utc>) -> Month {
-        Month { year: t.year(), month: t.month() }
+        // The stored UTC date, read as is: `t.year()` and `t.month()` would each first add the
+        // (zero) offset to the whole date-time, which pricing did twice for every charge.
+        Month::of_day(t.naive_utc().date())
     }
 
     /// The month containing a day.
