@@ -255,7 +255,7 @@ impl AppState {
         Inputs {
             datasets,
             book: self.book.get().map(|(_, b)| b.to_json()),
-            as_of: self.as_of.get().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            as_of: tally_core::rfc3339_millis(self.as_of.get()),
         }
     }
 

@@ -23,7 +23,7 @@ fn suggested_base(source: Source) -> String {
 }
 
 fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    tally_core::parse_date(text)
 }
 
 fn parse_month_start(text: &str) -> Option<chrono::NaiveDate> {
@@ -118,7 +118,7 @@ pub fn ConnectForm() -> impl IntoView {
                 Ok(bodies) => {
                     let from = Origin::Fetched {
                         source: s,
-                        ranges: requests.iter().map(|r| r.range.map(|(a, b)| (a.to_rfc3339(), b.to_rfc3339()))).collect(),
+                        ranges: requests.iter().map(|r| r.range.map(|(a, b)| (tally_core::rfc3339(a), tally_core::rfc3339(b)))).collect(),
                         labels: requests.iter().map(|r| r.label.clone()).collect(),
                     };
                     state.load_from(label.clone(), from, bodies, false).await

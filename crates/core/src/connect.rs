@@ -120,7 +120,7 @@ impl FetchPlan {
                     .map(|m| {
                         let start = m.start().max(crate::time::day_start(from));
                         let end = m.end().min(to.succ_opt().map_or(m.end(), crate::time::day_start));
-                        let q = |t: DateTime<Utc>| encode(&t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+                        let q = |t: DateTime<Utc>| encode(&crate::timestamp::rfc3339(t));
                         req(
                             format!("{base}/api/v1/billing/costs/{org}/deployments?from={}&to={}", q(start), q(end)),
                             "Authorization",

@@ -1,7 +1,7 @@
 //! Export to FOCUS (FinOps Open Cost and Usage Specification) CSV, SPEC section 2: one row per
 //! charge and month, FOCUS 1.3 column names plus ProviderName and PublisherName for 1.2 readers.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::aggregate::csv_cell;
 use crate::model::{Category, Source};
@@ -48,7 +48,7 @@ fn frequency(c: Category) -> &'static str {
 }
 
 fn instant(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::timestamp::rfc3339(t)
 }
 
 fn period(priced: &Priced<'_>, piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {

@@ -1,6 +1,5 @@
 //! The summary of SPEC section 7: totals, groups, unpriced and excluded usage, credits and forecast.
 
-use chrono::SecondsFormat;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -170,7 +169,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
     Ok(Summary {
         sources,
         currency: priced.currency.clone(),
-        as_of: priced.ctx.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+        as_of: crate::timestamp::rfc3339(priced.ctx.as_of),
         total,
         reported_total,
         difference,

@@ -314,8 +314,8 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                     "{} {}: the period {} to {} is longer than 100 years; check the timestamps (and as_of)",
                     c.source,
                     c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
-                    start.format("%Y-%m-%d"),
-                    end.format("%Y-%m-%d")
+                    crate::timestamp::iso_date(start.date_naive()),
+                    crate::timestamp::iso_date(end.date_naive())
                 )))
             })?;
             if late {
@@ -323,7 +323,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                     "{} {}: starts after as_of ({}); its cost is put in the month it started",
                     c.source,
                     c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
-                    ctx.as_of.to_rfc3339()
+                    crate::timestamp::rfc3339(ctx.as_of)
                 ));
             }
             let charge = Some((ui as u32, ci as u32));

@@ -22,7 +22,8 @@ use std::ops::Range;
 
 use super::aether::{usage_charge, Field, ItemStrings, SeenSubjects, PROGRESS_EVERY};
 use crate::model::{Charge, Interner};
-use crate::num::{parse_decimal, parse_timestamp_bytes};
+use crate::num::parse_decimal;
+use crate::timestamp::parse_timestamp_bytes;
 
 /// The items of a plain Aether body, and where their array is in the body.
 pub(super) struct FastItems {
