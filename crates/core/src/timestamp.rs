@@ -9,8 +9,8 @@
 //! - `YYYY-MM-DD`: 00:00 UTC that day.
 //! - `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS` and with fractional seconds (`.5`, up to
 //!   nanoseconds; further digits are ignored): `T`, `t` or a space between date and time.
-//! - any of the time forms followed by `Z`, `z` or an offset `+HH:MM` / `-HH:MM`. Without one,
-//!   the time is UTC.
+//! - a time with seconds followed by `Z`, `z` or an offset `+HH:MM` / `-HH:MM` (RFC 3339).
+//!   Without one, the time is UTC.
 //!
 //! A second of 60 (a leap second, which RFC 3339 allows) is read as chrono represents one.
 
@@ -67,10 +67,12 @@ fn parse_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
         return Some(date.and_time(NaiveTime::MIN).and_utc());
     }
     r.one_of(b"Tt ")?;
-    let time = r.time()?;
+    let (time, has_seconds) = r.time()?;
     let local = NaiveDateTime::new(date, time);
     let offset = match r.0 {
         [] => return Some(local.and_utc()),
+        // A zone only after the seconds, as RFC 3339 writes it.
+        _ if !has_seconds => return None,
         [b'Z' | b'z'] => return Some(local.and_utc()),
         _ => r.offset()?,
     };
@@ -111,23 +113,26 @@ impl Reader<'_> {
         NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
     }
 
-    /// `HH:MM`, with `:SS` and a fraction optional.
-    fn time(&mut self) -> Option<NaiveTime> {
+    /// `HH:MM`, with `:SS` and a fraction optional; and whether the seconds were there.
+    fn time(&mut self) -> Option<(NaiveTime, bool)> {
         let hour = self.digits(2)?;
         self.one_of(b":")?;
         let minute = self.digits(2)?;
         let (mut second, mut nanos) = (0, 0);
-        if self.one_of(b":").is_some() {
+        let has_seconds = self.one_of(b":").is_some();
+        if has_seconds {
             second = self.digits(2)?;
             if self.one_of(b".").is_some() {
                 nanos = self.fraction()?;
             }
         }
-        if second == 60 {
+        let time = if second == 60 {
             // chrono keeps a leap second as second 59 with a nanosecond count past one second.
-            return NaiveTime::from_hms_nano_opt(hour, minute, 59, 1_000_000_000 + nanos);
-        }
-        NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
+            NaiveTime::from_hms_nano_opt(hour, minute, 59, 1_000_000_000 + nanos)
+        } else {
+            NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
+        };
+        Some((time?, has_seconds))
     }
 
     /// At least one digit after the point, as nanoseconds (digits past the ninth are dropped).
@@ -175,7 +180,7 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_with_what_was_found() {
-        for text in ["yesterday", "99999-01-01", "2026-1-05", "2026-02-30", "2026-11-05T", "2026-11-05T12", "2026-11-05T12:00:00.", "2026-11-05T12:00:00+2:00", "2026-11-05T12:00:00+24:00", "2026-11-05T12:00:00Zx", "2026-11-05T25:00:00Z", "２０２６-11-05"] {
+        for text in ["yesterday", "99999-01-01", "2026-1-05", "2026-02-30", "2026-11-05T", "2026-11-05T12", "2026-11-05T12:00:00.", "2026-11-05T12:00:00+2:00", "2026-11-05T12:00:00+24:00", "2026-11-05T12:00:00Zx", "2026-11-05T25:00:00Z", "2026-11-05T12:00Z", "２０２６-11-05"] {
             let err = parse_timestamp(text).unwrap_err();
             assert!(err.contains(&format!("\"{}\"", text.trim())), "{text}: {err}");
         }
