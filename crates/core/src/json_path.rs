@@ -24,8 +24,9 @@ pub(crate) fn offset_of(text: &[u8], line: usize, column: usize) -> Option<usize
 
 /// One object or array the reader is inside, with how far into it the reader is.
 enum Frame {
-    /// The key read last, once it is complete (a value for it may be under way, or done).
-    Object { key: Option<String> },
+    /// Where the key read last is (quotes included), once it is complete (a value for it may be
+    /// under way, or done). Only the keys on the final path are unescaped, at the end.
+    Object { key: Option<std::ops::Range<usize>> },
     /// The index of the element under way, if one has started, and whether the last element
     /// begun is an object or array.
     Array { index: usize, started: bool, holds_containers: bool },
@@ -60,7 +61,7 @@ impl Complaint {
 
 /// The path of the value that ends `end` bytes into `text`.
 pub(crate) fn path_of_value_ending_at(text: &[u8], end: usize) -> String {
-    render(&walk(&text[..end.min(text.len())]))
+    render(text, &walk(&text[..end.min(text.len())]))
 }
 
 /// The path of the value serde_json was reading when it stopped `end` bytes into `text` (as its
@@ -79,7 +80,7 @@ pub(crate) fn path_where_reader_stopped(text: &[u8], end: usize, complaint: Comp
     let consumed = text[..end].trim_ascii_end();
     if consumed.ends_with(b"]") && complaint != Complaint::Length {
         // Past the end of an array: the error is about its last element (or the array, if empty).
-        return render(&walk(&consumed[..consumed.len() - 1]));
+        return render(text, &walk(&consumed[..consumed.len() - 1]));
     }
     let mut stack = walk(&text[..end]);
     if let Some(Frame::Array { index, started: started @ false, holds_containers }) = stack.last_mut() {
@@ -99,7 +100,7 @@ pub(crate) fn path_where_reader_stopped(text: &[u8], end: usize, complaint: Comp
             *started = true;
         }
     }
-    render(&stack)
+    render(text, &stack)
 }
 
 /// The frames open at the end of `prefix`, a prefix of a JSON text.
@@ -129,7 +130,7 @@ fn walk(prefix: &[u8]) -> Vec<Frame> {
                 if is_key {
                     // A key counts once it is whole; until then the path is the object's.
                     if let (Some(close), Some(Frame::Object { key })) = (close, stack.last_mut()) {
-                        *key = Some(unescape(&prefix[i..=close]));
+                        *key = Some(i..close + 1);
                     }
                 } else {
                     start_value(&mut stack, false);
@@ -171,7 +172,8 @@ fn unescape(quoted: &[u8]) -> String {
         .unwrap_or_else(|_| String::from_utf8_lossy(&quoted[1..quoted.len() - 1]).into_owned())
 }
 
-fn render(stack: &[Frame]) -> String {
+/// The path of the frames open in `text`.
+fn render(text: &[u8], stack: &[Frame]) -> String {
     let mut path = String::new();
     for frame in stack {
         match frame {
@@ -179,7 +181,7 @@ fn render(stack: &[Frame]) -> String {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                path.push_str(&unescape(&text[key.clone()]));
             }
             Frame::Array { index, started: true, .. } => {
                 path.push('[');
