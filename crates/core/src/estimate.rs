@@ -193,10 +193,7 @@ impl Scenario {
         if bytes.len() > 16 * 1024 * 1024 {
             return Err(Error::invalid("", "a scenario is at most 16 MB"));
         }
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        crate::num::forget_refused_number();
-        let scenario = Scenario::deserialize(&mut de).and_then(|s| de.end().map(|()| s));
-        scenario.map_err(|e| Error::from_json(bytes, &e))
+        crate::json_path::read_whole(bytes, |de| Scenario::deserialize(de))
     }
 
     /// The scenario as JSON.

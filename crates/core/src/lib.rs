@@ -48,7 +48,7 @@ pub use forecast::{forecast, Forecast};
 pub use model::{Category, Charge, CreditBalance, Dimensions, Key, Period, Source, Subject, Usage};
 pub use money::{minor_unit, round_to};
 pub use num::parse_decimal;
-pub use timestamp::{iso_date, parse_date, parse_timestamp, rfc3339, rfc3339_millis};
+pub use timestamp::{parse_date, parse_timestamp, rfc3339, rfc3339_millis};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
 pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup, MAX_SPAN_DAYS};

@@ -14,7 +14,7 @@
 //!
 //! A second of 60 (a leap second, which RFC 3339 allows) is read as chrono represents one.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 use crate::num::abbreviate;
 
@@ -34,8 +34,10 @@ pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
 
 /// The instant as RFC 3339 in UTC, to the second: `2026-11-23T12:00:00Z`.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
+    // chrono writes a date as `YYYY-MM-DD` (a year outside 0-9999 with its sign) without its
+    // format engine.
     let (date, time) = (t.date_naive(), t.time());
-    format!("{}T{:02}:{:02}:{:02}Z", iso_date(date), time.hour(), time.minute(), time.second().min(59) + time.nanosecond() / 1_000_000_000)
+    format!("{date}T{:02}:{:02}:{:02}Z", time.hour(), time.minute(), time.second() + time.nanosecond() / 1_000_000_000)
 }
 
 /// The instant as RFC 3339 in UTC, to the millisecond: `2026-11-23T12:00:00.000Z`.
@@ -43,14 +45,6 @@ pub fn rfc3339_millis(t: DateTime<Utc>) -> String {
     let seconds = rfc3339(t);
     let millis = t.time().nanosecond() % 1_000_000_000 / 1_000_000;
     format!("{}.{millis:03}Z", seconds.trim_end_matches('Z'))
-}
-
-/// `YYYY-MM-DD` (a year outside 0-9999 with its sign, as ISO 8601 extends it).
-pub fn iso_date(d: NaiveDate) -> String {
-    match d.year() {
-        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
-        y => format!("{y:+05}-{:02}-{:02}", d.month(), d.day()),
-    }
 }
 
 /// Parses exactly `YYYY-MM-DD`, a day that exists.
@@ -191,7 +185,7 @@ mod tests {
         let t = parse_timestamp("2026-11-23T12:00:00.25+01:00").unwrap();
         assert_eq!(rfc3339(t), "2026-11-23T11:00:00Z");
         assert_eq!(rfc3339_millis(t), "2026-11-23T11:00:00.250Z");
-        assert_eq!(iso_date(NaiveDate::from_ymd_opt(-5, 1, 2).unwrap()), "-0005-01-02");
+        assert_eq!(rfc3339(NaiveDate::from_ymd_opt(-5, 1, 2).unwrap().and_time(NaiveTime::MIN).and_utc()), "-0005-01-02T00:00:00Z");
         assert_eq!(parse_date("2026-11-05"), NaiveDate::from_ymd_opt(2026, 11, 5));
         assert_eq!(parse_date("2026-11-05T00:00"), None);
     }

@@ -178,11 +178,7 @@ impl PriceBook {
             return Err(Error::invalid("", "a price book is at most 16 MB"));
         }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        crate::num::forget_refused_number();
-        let wire = BookWire::deserialize(&mut de).and_then(|w| de.end().map(|()| w));
-        let wire = wire.map_err(|e| Error::from_json(bytes, &e))?;
-        wire.validate()
+        crate::json_path::read_whole(bytes, |de| BookWire::deserialize(de))?.validate()
     }
 
     /// Writes the book back as SPEC JSON (amounts as strings).

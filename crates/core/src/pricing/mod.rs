@@ -314,8 +314,8 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                     "{} {}: the period {} to {} is longer than 100 years; check the timestamps (and as_of)",
                     c.source,
                     c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
-                    crate::timestamp::iso_date(start.date_naive()),
-                    crate::timestamp::iso_date(end.date_naive())
+                    start.date_naive(),
+                    end.date_naive()
                 )))
             })?;
             if late {
