@@ -11,6 +11,7 @@ use tally_core::{breakdown as core_breakdown, parse_timestamp, price, read_usage
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::engine::body::read_array;
 use crate::loader::SAMPLES;
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
 use crate::state::AppState;
@@ -26,12 +27,9 @@ fn js_error(code: &str, message: impl Into<String>) -> JsValue {
 /// A body given as a string (exact) or as an object (its numbers are JS numbers: serialized back
 /// with the shortest text that round-trips, so pass strings to keep more than 15-17 digits).
 fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
-    // Bytes are the fast path for big bodies: one copy into wasm memory, no UTF-16 string.
-    if let Some(bytes) = body.dyn_ref::<js_sys::Uint8Array>() {
+    // Bytes are the fast path for big bodies: no UTF-16 string.
+    if let Some(bytes) = body_array(body) {
         return Ok(bytes.to_vec());
-    }
-    if let Some(buffer) = body.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
     }
     if let Some(s) = body.as_string() {
         return Ok(s.into_bytes());
@@ -99,7 +97,19 @@ fn read(body: &JsValue, o: &CallOptions) -> Result<Usage, JsValue> {
         None | Some("auto") => None,
         Some(s) => Some(Source::from_id(s).ok_or_else(|| js_error("usage", format!("source: unknown \"{s}\"")))?),
     };
-    read_usage(&body_bytes(body)?, source).map_err(|e| js_error(e.code(), e.to_string()))
+    let read = match body_array(body) {
+        Some(bytes) => read_array(&bytes, source, &mut |_| {}),
+        None => read_usage(&body_bytes(body)?, source),
+    };
+    read.map_err(|e| js_error(e.code(), e.to_string()))
+}
+
+/// A body given as bytes, which is read a chunk at a time without a copy of the whole.
+fn body_array(body: &JsValue) -> Option<js_sys::Uint8Array> {
+    if let Some(bytes) = body.dyn_ref::<js_sys::Uint8Array>() {
+        return Some(bytes.clone());
+    }
+    body.dyn_ref::<js_sys::ArrayBuffer>().map(|buffer| js_sys::Uint8Array::new(buffer))
 }
 
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {

@@ -2,6 +2,7 @@
 //! `tally-core`. It runs in a Web Worker for the portal, so the page stays responsive on a year of
 //! hourly usage, and in the page for the embeddable widget.
 
+pub mod body;
 mod client;
 mod protocol;
 mod worker;

@@ -7,13 +7,13 @@ use std::collections::VecDeque;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use tally_core::BodyReader;
+use tally_core::{read_usage_with_progress, BodyReader};
 
+use super::body::{read_blob, Scanning};
 use super::protocol::{Envelope, Origin, ReadCost, Reply, Request};
-use super::workspace::{read_body, Workspace};
+use super::workspace::Workspace;
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::default();
@@ -64,32 +64,50 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let clock = scope.performance();
     let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
     let mut cost = ReadCost::default();
-    let blobs: Vec<JsValue> = js_sys::Reflect::get(message, &"bodies".into())
+    let blobs: Vec<Blob> = js_sys::Reflect::get(message, &"bodies".into())
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
-        .map(|a| a.iter().collect())
+        .map(|a| a.iter().filter_map(|b| b.dyn_into::<Blob>().ok()).collect())
         .unwrap_or_default();
     let unreadable = || Reply::Failed("the body could not be read (was the file changed or removed?)".into());
     let mut reply = match (req, blobs.as_slice()) {
         // One body of any provider (a file, a sample, a paste): each chunk scanned as it comes in,
-        // so progress counts items from the first chunk. (The browser does not read on while the
-        // worker scans: no time is saved, docs/PERFORMANCE.md.)
+        // so progress counts items from the first chunk, and a plain Aether body is held a chunk at
+        // a time (`body`). (The browser does not read on while the worker scans: no time is saved,
+        // docs/PERFORMANCE.md.)
         (Request::Load { id, from: Origin::Body }, [blob]) => {
-            let size = blob.dyn_ref::<Blob>().map_or(0, |b| b.size() as usize);
-            let mut reader = BodyReader::new(size);
             let mut progress = |items: usize| post(Reply::Progress { items });
-            let read = read_blob(blob.clone(), &now, &mut cost, &mut |so_far| reader.arrived(so_far, &mut progress)).await;
-            let Ok(bytes) = read else { return post(unreadable()) };
+            let mut reader = BodyReader::new(blob.size() as usize);
+            let scanning = &mut Scanning { reader: &mut reader, progress: &mut progress };
+            if read_blob(blob, &now, &mut cost, scanning).await.is_err() {
+                return post(unreadable());
+            }
             let finishing = now();
-            let usage = read_body(reader, &bytes, &mut progress);
-            drop(bytes);
+            let read = reader.finish(None, &mut progress);
             cost.parse_ms += now() - finishing;
-            WORKSPACE.with(|w| w.borrow_mut().keep(id, usage))
+            let usage = match read {
+                Some(read) => read,
+                // The fast path stepped aside after dropping bytes: the body again, whole.
+                None => {
+                    let mut whole = Vec::with_capacity(blob.size() as usize);
+                    if read_blob(blob, &now, &mut cost, &mut whole).await.is_err() {
+                        return post(unreadable());
+                    }
+                    let parsing = now();
+                    let read = read_usage_with_progress(&whole, None, &mut progress);
+                    cost.parse_ms += now() - parsing;
+                    read
+                }
+            };
+            WORKSPACE.with(|w| w.borrow_mut().keep(id, usage.map_err(|e| e.to_string())))
         }
         (req, blobs) => {
             let mut bodies = Vec::new();
             for blob in blobs {
-                let Ok(bytes) = read_blob(blob.clone(), &now, &mut cost, &mut |_| {}).await else { return post(unreadable()) };
+                let mut bytes = Vec::with_capacity(blob.size() as usize);
+                if read_blob(blob, &now, &mut cost, &mut bytes).await.is_err() {
+                    return post(unreadable());
+                }
                 bodies.push(bytes);
             }
             let parsing = now();
@@ -102,43 +120,4 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         meta.cost = ReadCost { memory_bytes: super::client::wasm_memory_bytes(), ..cost };
     }
     post(reply);
-}
-
-/// Bytes read from a `Blob` at a time: the JS side never holds more than this of a body, so the
-/// worker's peak memory is the body once (in wasm) plus its charges.
-const CHUNK: usize = 16 << 20;
-
-/// A body's bytes, read chunk by chunk straight into wasm memory (`Blob.arrayBuffer` is the
-/// fastest of a worker's ways to read; `FileReaderSync` and streams were slower). The next chunk is
-/// asked for before this one is copied and handed to `arrived` (with all the bytes so far; two
-/// chunks in flight at most). The time `arrived` takes counts as parsing.
-async fn read_blob(blob: JsValue, now: &dyn Fn() -> f64, cost: &mut ReadCost, arrived: &mut dyn FnMut(&[u8])) -> Result<Vec<u8>, JsValue> {
-    let blob: Blob = blob.dyn_into()?;
-    let size = blob.size() as usize;
-    let ask = |start: usize| -> Result<JsFuture, JsValue> {
-        let part = blob.slice_with_f64_and_f64(start as f64, (start + CHUNK).min(size) as f64)?;
-        Ok(JsFuture::from(part.array_buffer()))
-    };
-    let mut out = Vec::with_capacity(size);
-    let mut next = if size > 0 { Some(ask(0)?) } else { None };
-    let mut start = 0;
-    while let Some(reading) = next.take() {
-        let asked = now();
-        let buffer = reading.await?;
-        let got = now();
-        start += CHUNK;
-        if start < size {
-            next = Some(ask(start)?);
-        }
-        let view = js_sys::Uint8Array::new(&buffer);
-        let at = out.len();
-        out.resize(at + view.length() as usize, 0);
-        view.copy_to(&mut out[at..]);
-        let copied = now();
-        cost.read_ms += got - asked;
-        cost.copy_ms += copied - got;
-        arrived(&out);
-        cost.parse_ms += now() - copied;
-    }
-    Ok(out)
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use tally_core::{
-    breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, summarize, BodyReader, Category, Context, Dimension,
+    breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, read_usage_with_progress, summarize, Category, Context, Dimension,
     PriceBook, Priced, Scenario, Usage,
 };
 
@@ -124,7 +124,7 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
     match from {
         Origin::Body => {
             let [body] = bodies else { return Err(format!("expected one body, {} arrived", bodies.len())) };
-            read_body(BodyReader::new(body.len()), body, &mut |items| progress(Reply::Progress { items }))
+            read_usage_with_progress(body, None, &mut |items| progress(Reply::Progress { items })).map_err(|e| e.to_string())
         }
         Origin::Fetched { source, ranges, labels } => {
             if ranges.len() != bodies.len() || labels.len() != bodies.len() {
@@ -142,11 +142,6 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
             merge(parts).ok_or_else(|| "nothing was fetched".to_string())
         }
     }
-}
-
-/// Reads one body of any provider (its provider detected), of which `reader` may have seen a start.
-pub fn read_body(reader: BodyReader, body: &[u8], progress: &mut dyn FnMut(usize)) -> Result<Usage, String> {
-    reader.finish(body, None, progress).map_err(|e| e.to_string())
 }
 
 /// What the page needs to know about a dataset without holding its charges.

@@ -25,11 +25,14 @@ use crate::model::{Charge, Interner};
 use crate::num::parse_decimal;
 use crate::timestamp::parse_timestamp_bytes;
 
-/// The items of a plain Aether body, and where their array is in the body.
+/// The items of a plain Aether body, and what is left of the body around them.
 pub(super) struct FastItems {
     pub charges: Vec<Charge>,
-    /// The byte range of the `[...]` of `items`.
-    pub span: Range<usize>,
+    /// The body before the `[` of `items` (kept aside when the scan reached it, so a caller need
+    /// not keep the body's start while the items stream by).
+    pub head: Vec<u8>,
+    /// Where the `]` of `items` ends: the body's tail starts here.
+    pub tail_from: usize,
 }
 
 /// Nesting deeper than this inside an ignored value is left to the general reader.
@@ -39,7 +42,7 @@ const MAX_DEPTH: usize = 32;
 #[cfg(test)]
 pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<FastItems> {
     let mut scanner = Scanner::new(bytes.len());
-    scanner.arrived(bytes, true, interner, progress);
+    scanner.arrived(bytes, 0, true, interner, progress);
     scanner.into_items()
 }
 
@@ -47,6 +50,10 @@ pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut
 /// and stops where the bytes run out (at the start of the item they cut), to go on from there when
 /// more have come. So a body read in chunks is scanned while the next chunk is on its way, and
 /// reading it whole is the same scan with one call.
+///
+/// The scanner needs only the bytes from [`Scanner::keep_from`] on: it keeps the body's head (before
+/// `items[`) aside itself, so a caller can drop each item's bytes once it is read and hold a window of
+/// the body instead of all of it (positions stay the body's own; a call passes where its bytes start).
 ///
 /// Whether bytes ran out or were wrong is told apart by where the scan stopped: a scan that
 /// stopped within [`LOOKAHEAD`] bytes of the end of what has arrived waits, any other failure is
@@ -57,6 +64,7 @@ pub(super) struct Scanner {
     phase: Phase,
     charges: Vec<Charge>,
     seen: SeenSubjects,
+    head: Vec<u8>,
 }
 
 #[derive(Clone)]
@@ -87,42 +95,64 @@ enum ItemsEnd {
 impl Scanner {
     /// A scanner for a body of about `len` bytes (to size the list of charges once).
     pub(super) fn new(len: usize) -> Scanner {
-        Scanner { phase: Phase::Head, charges: Vec::with_capacity((len / 300).min(1 << 24)), seen: SeenSubjects::default() }
+        Scanner { phase: Phase::Head, charges: Vec::with_capacity((len / 300).min(1 << 24)), seen: SeenSubjects::default(), head: Vec::new() }
     }
 
-    /// Reads what it can of `bytes`, the body so far (`complete` when it is all there), telling
-    /// `progress` the items read every [`PROGRESS_EVERY`].
-    pub(super) fn arrived(&mut self, bytes: &[u8], complete: bool, interner: &mut Interner, progress: &mut dyn FnMut(usize)) {
+    /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
+    /// head is not read yet, or it gave up and the general reader will read everything).
+    pub(super) fn keep_from(&self) -> Option<usize> {
+        match &self.phase {
+            Phase::Items { next, .. } => Some(*next),
+            Phase::Tail { span } | Phase::Done { span } => Some(span.end),
+            Phase::Head | Phase::Refused => None,
+        }
+    }
+
+    /// Whether the scanner gave up on this body (the general reader will read all of it).
+    pub(super) fn stepped_aside(&self) -> bool {
+        matches!(self.phase, Phase::Refused)
+    }
+
+    /// Reads what it can of `bytes`, the body so far from position `base` on (`base` at most
+    /// [`Scanner::keep_from`]; `complete` when the body's end is there), telling `progress` the items
+    /// read every [`PROGRESS_EVERY`].
+    pub(super) fn arrived(&mut self, bytes: &[u8], base: usize, complete: bool, interner: &mut Interner, progress: &mut dyn FnMut(usize)) {
         loop {
             let next = match self.phase.clone() {
+                // The head is read from the body's start, which a caller keeps until then.
+                Phase::Head if base > 0 => Phase::Refused,
                 Phase::Head => {
                     let mut c = Cursor::at(bytes, 0);
                     match c.head() {
-                        Some(open) => Phase::Items { open, next: open + 1, first: true },
+                        Some(open) => {
+                            self.head = bytes.get(..open).unwrap_or_default().to_vec();
+                            Phase::Items { open, next: open + 1, first: true }
+                        }
                         None if !complete && c.near_end() => return,
                         None => Phase::Refused,
                     }
                 }
-                Phase::Items { open, next, first } => match self.items(bytes, complete, next, first, interner, progress) {
-                    ItemsEnd::Closed(end) => Phase::Tail { span: open..end },
-                    ItemsEnd::Waiting { next, first } => {
-                        self.phase = Phase::Items { open, next, first };
-                        return;
-                    }
-                    ItemsEnd::Refused => Phase::Refused,
+                Phase::Items { open, next, first } => match next.checked_sub(base) {
+                    None => Phase::Refused,
+                    Some(at) => match self.items(bytes, complete, at, first, interner, progress) {
+                        ItemsEnd::Closed(end) => Phase::Tail { span: open..base + end },
+                        ItemsEnd::Waiting { next, first } => {
+                            self.phase = Phase::Items { open, next: base + next, first };
+                            return;
+                        }
+                        ItemsEnd::Refused => Phase::Refused,
+                    },
                 },
-                Phase::Tail { span } if complete => {
-                    let mut c = Cursor::at(bytes, span.end);
-                    match c.tail() {
-                        Some(()) => Phase::Done { span },
-                        None => Phase::Refused,
-                    }
-                }
+                Phase::Tail { span } if complete => match span.end.checked_sub(base) {
+                    Some(at) if Cursor::at(bytes, at).tail().is_some() => Phase::Done { span },
+                    _ => Phase::Refused,
+                },
                 Phase::Tail { .. } | Phase::Done { .. } | Phase::Refused => return,
             };
             if matches!(next, Phase::Refused) {
                 // The general reader reads the body again: free what this scan held meanwhile.
                 self.charges = Vec::new();
+                self.head = Vec::new();
             }
             self.phase = next;
         }
@@ -161,7 +191,7 @@ impl Scanner {
     /// The items, once the whole body has been read; `None` if it is not this path's.
     pub(super) fn into_items(self) -> Option<FastItems> {
         match self.phase {
-            Phase::Done { span } => Some(FastItems { charges: self.charges, span }),
+            Phase::Done { span } => Some(FastItems { charges: self.charges, head: self.head, tail_from: span.end }),
             _ => None,
         }
     }
@@ -565,14 +595,57 @@ mod tests {
         let mut scanner = Scanner::new(body.len());
         let mut interner = Interner::default();
         let half = body.len() / 2;
-        scanner.arrived(&body.as_bytes()[..half], false, &mut interner, &mut |_| {});
+        scanner.arrived(&body.as_bytes()[..half], 0, false, &mut interner, &mut |_| {});
         // The items that arrived are read, before the rest is there (that one cut in the middle
         // is not taken for a whole one: the property test below checks it at every cut).
         let read = scanner.charges.len();
         assert!(read > 50 && read < 200, "{read} of 200 items read from half the body");
         assert_eq!(scanner.charges[..], whole[..read]);
-        scanner.arrived(body.as_bytes(), true, &mut interner, &mut |_| {});
+        scanner.arrived(body.as_bytes(), 0, true, &mut interner, &mut |_| {});
         assert_eq!(scanner.into_items().map(|i| i.charges), Some(whole));
+    }
+
+    /// Feeds `body` to a [`BodyReader`] in pieces of `piece` bytes: what it read, and the most
+    /// bytes it held at once.
+    fn read_in_pieces(body: &[u8], piece: usize) -> (Option<crate::Result<crate::Usage>>, usize) {
+        let mut reader = super::super::BodyReader::new(body.len());
+        let mut held = 0;
+        for part in body.chunks(piece) {
+            reader.room(part.len()).copy_from_slice(part);
+            held = held.max(reader.kept());
+            reader.scan(&mut |_| {});
+        }
+        (reader.finish(None, &mut |_| {}), held)
+    }
+
+    #[test]
+    fn a_body_read_in_pieces_is_held_a_piece_at_a_time() {
+        let month = crate::Month::parse("2026-11").unwrap();
+        let body = crate::generate::aether(5000, month, 3);
+        let (read, held) = read_in_pieces(body.as_bytes(), 4096);
+        assert_eq!(read.expect("read in a window").unwrap(), super::super::read_usage(body.as_bytes(), None).unwrap());
+        // A piece, plus the start of the item the last piece cut (and, at first, the head).
+        assert!(held < 4096 + 1024, "held {held} bytes of {}", body.len());
+    }
+
+    #[test]
+    fn a_fault_found_after_bytes_were_dropped_asks_for_the_whole_body() {
+        let month = crate::Month::parse("2026-11").unwrap();
+        let body = crate::generate::aether(2000, month, 4);
+        // A bad quantity in the middle: the scanner steps aside after dropping the items before it.
+        let middle = body.len() / 2 + body[body.len() / 2..].find("\"quantity\": ").unwrap() + 12;
+        let bad_item = [&body[..middle], "\"x\"", body[middle..].trim_start_matches(|c: char| c != ',')].concat();
+        // A bad total after the items: the envelope's fault, said with its place in the whole body.
+        let bad_tail = body.replace("\"total_eur\": null", "\"total_eur\": true");
+        for bad in [bad_item, bad_tail] {
+            assert!(matches!(read_in_pieces(bad.as_bytes(), 4096), (None, _)), "{}", &bad[bad.len() - 200..]);
+            assert!(super::super::read_usage(bad.as_bytes(), None).is_err());
+        }
+        // Another provider's body (or a body too short to drop anything) is kept whole and read.
+        let other = include_str!("../../../../fixtures/hyperstack/usage.json");
+        let (read, held) = read_in_pieces(other.as_bytes(), 64);
+        assert_eq!(read.expect("kept whole").unwrap(), super::super::read_usage(other.as_bytes(), None).unwrap());
+        assert_eq!(held, other.len());
     }
 
     proptest::proptest! {
@@ -590,24 +663,38 @@ mod tests {
         }
 
         /// A body fed in pieces, cut anywhere (inside a number, a string, a character, between
-        /// items), reads as it reads whole, changed by a byte or not.
+        /// items), with or without a byte order mark, reads as it reads whole, changed by a byte or
+        /// not. The reader drops what it has read as it goes; when it then needs the whole body
+        /// again (`finish` says so), that is read whole, and only a changed body may need it.
         #[test]
-        fn bodies_read_in_pieces_read_as_whole(seed in 0u64..1000, items in 0usize..40, cuts in proptest::collection::vec(0usize..100_000, 0..8), at in 0usize..100_000, byte in proptest::sample::select(b"{}[],:\" 0.e\x80\xc3".to_vec()), change in proptest::bool::ANY) {
+        fn bodies_read_in_pieces_read_as_whole(seed in 0u64..1000, items in 0usize..40, cuts in proptest::collection::vec(0usize..100_000, 0..8), at in 0usize..100_000, byte in proptest::sample::select(b"{}[],:\" 0.e\x80\xc3".to_vec()), change in proptest::bool::ANY, bom in proptest::bool::ANY) {
             let month = crate::Month::parse("2026-11").unwrap();
             let mut body = crate::generate::aether(items, month, seed).into_bytes();
             if change {
                 let at = at % body.len();
                 body.insert(at, byte);
             }
+            if bom {
+                body.splice(0..0, *b"\xEF\xBB\xBF");
+            }
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (body.len() + 1)).collect();
             cuts.sort_unstable();
+            cuts.push(body.len());
             let mut reader = super::super::BodyReader::new(body.len());
-            let mut reported = Vec::new();
+            let mut from = 0;
             for cut in cuts {
-                reader.arrived(&body[..cut], &mut |n| reported.push(n));
+                reader.room(cut - from).copy_from_slice(&body[from..cut]);
+                from = cut;
+                reader.scan(&mut |_| {});
             }
-            let pieces = reader.finish(&body, None, &mut |n| reported.push(n));
             let whole = super::super::read_usage(&body, None);
+            let pieces = match reader.finish(None, &mut |_| {}) {
+                Some(read) => read,
+                None => {
+                    proptest::prop_assert!(change, "an unchanged body is read in pieces");
+                    super::super::read_usage(&body, None)
+                }
+            };
             match (pieces, whole) {
                 (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
                 (Err(a), Err(b)) => proptest::prop_assert_eq!(a.to_string(), b.to_string()),

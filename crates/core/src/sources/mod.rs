@@ -35,85 +35,142 @@ pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
 /// [`read_usage`], telling `progress` the number of usage items read so far every 65,536 items,
 /// so a long read (a year of hourly Aether usage) can show how far it got.
 pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
-    BodyReader::new(bytes.len()).finish(bytes, source, progress)
+    read_whole(fast::Scanner::new(bytes.len()), Interner::default(), bytes, source, progress)
 }
 
-/// A body read as its bytes arrive (a big file read in chunks): what has arrived is scanned while
-/// the rest is on its way, then [`BodyReader::finish`] reads the rest. The result is
-/// [`read_usage`]'s, which is this in one step.
+/// A body read as its bytes arrive (a big file read in chunks), holding only the part of it still
+/// needed: each piece is scanned when it comes in, and the bytes of the items already read are
+/// dropped. A body of a million hourly items (300 MB) is held a chunk at a time, not whole, which
+/// spares the browser's memory and the time spent copying it into fresh pages.
+///
+/// Only the fast path (a plain Aether body) can read in a window. When it steps aside after
+/// bytes were dropped, [`BodyReader::finish`] says so and the caller reads the body again, whole,
+/// with [`read_usage`] (it has the body: a `Blob`, a JS array). Until the fast path has read the
+/// body's head, everything is kept, so a small body or another provider's is never read twice.
 ///
 /// ```
 /// let body = br#"{"items": [{"resource_type": "node.s-4vcpu-16gb", "quantity": 1, "unit": "hour",
 ///   "recorded_at": "2026-11-01T00:00:00Z"}], "subscriptions": []}"#;
 /// let mut reader = tally_core::BodyReader::new(body.len());
-/// reader.arrived(&body[..60], &mut |_| {});
-/// let usage = reader.finish(body, None, &mut |_| {}).unwrap();
-/// assert_eq!(usage, tally_core::read_usage(body, None).unwrap());
+/// for piece in body.chunks(40) {
+///     reader.room(piece.len()).copy_from_slice(piece);
+///     reader.scan(&mut |_| {});
+/// }
+/// let usage = reader.finish(None, &mut |_| {}).expect("a plain Aether body is read in a window");
+/// assert_eq!(usage.unwrap(), tally_core::read_usage(body, None).unwrap());
 /// ```
 pub struct BodyReader {
     scanner: fast::Scanner,
     interner: Interner,
+    /// The body's length, as announced.
+    len: usize,
+    /// The bytes kept: the body from `base` on, as far as it has arrived.
+    kept: Vec<u8>,
+    base: usize,
+    /// The length of the byte order mark at the body's start (0 or 3): the scanner's positions are
+    /// the body's without it.
+    bom: usize,
 }
 
 impl BodyReader {
     /// A reader for a body of `len` bytes.
     pub fn new(len: usize) -> BodyReader {
-        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default() }
+        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default(), len, kept: Vec::new(), base: 0, bom: 0 }
     }
 
-    /// Reads what it can of `so_far`, the first bytes of the body (each call a longer start of
-    /// the same body), telling `progress` the usage items read every 65,536 items.
-    pub fn arrived(&mut self, so_far: &[u8], progress: &mut dyn FnMut(usize)) {
-        // Too short to tell a byte order mark, or too long to read: left to `finish`.
-        if so_far.len() < BOM.len() || so_far.len() > MAX_BODY_BYTES {
+    /// Room for the next `n` bytes of the body, to copy them into; what the reader no longer needs
+    /// is dropped first.
+    pub fn room(&mut self, n: usize) -> &mut [u8] {
+        match self.scanner.keep_from() {
+            Some(from) if from + self.bom > self.base => {
+                let from = from + self.bom;
+                self.kept.drain(..(from - self.base).min(self.kept.len()));
+                self.base = from;
+            }
+            // The scanner stepped aside: the general reader needs everything, so room for all at once.
+            None if self.scanner.stepped_aside() => self.kept.reserve_exact(self.len.saturating_sub(self.base + self.kept.len()).max(n)),
+            // The head is not read yet (or nothing is to be dropped): grow as needed.
+            _ => {}
+        }
+        let at = self.kept.len();
+        self.kept.resize(at + n, 0);
+        &mut self.kept[at..]
+    }
+
+    /// Reads what it can of the bytes that arrived, telling `progress` the usage items read every
+    /// 65,536 items.
+    pub fn scan(&mut self, progress: &mut dyn FnMut(usize)) {
+        // A body too long to read is left to `finish`, which says so.
+        if self.len > MAX_BODY_BYTES {
             return;
         }
-        self.scanner.arrived(without_bom(so_far), false, &mut self.interner, progress);
+        let (bytes, base) = if self.base == 0 {
+            // Too short to tell a byte order mark: wait for more.
+            if self.kept.len() < BOM.len() {
+                return;
+            }
+            let bytes = without_bom(&self.kept);
+            self.bom = self.kept.len() - bytes.len();
+            (bytes, 0)
+        } else {
+            (&self.kept[..], self.base - self.bom)
+        };
+        self.scanner.arrived(bytes, base, false, &mut self.interner, progress);
     }
 
-    /// Reads the whole body, `bytes` (of which the calls to `arrived` saw a start).
-    ///
-    /// # Errors
-    /// As [`read_usage`].
-    pub fn finish(self, bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
-        if bytes.len() > MAX_BODY_BYTES {
-            return Err(Error::new(ErrorKind::Shape(format!(
-                "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
-                bytes.len() / 1_000_000,
-                MAX_BODY_BYTES / 1_000_000
-            ))));
+    /// Reads the rest of the body, all of which has arrived. `None` when the body has to be read
+    /// again whole, with [`read_usage`]: the fast path stepped aside, or found the body's
+    /// envelope at fault (the general reader says where, in the whole body), after the reader had
+    /// dropped bytes.
+    pub fn finish(self, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Option<Result<Usage>> {
+        let BodyReader { mut scanner, mut interner, kept, base, bom, .. } = self;
+        if base == 0 {
+            return Some(read_whole(scanner, interner, &kept, source, progress));
         }
-        let bytes = without_bom(bytes);
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
-        }
-        let BodyReader { mut scanner, mut interner } = self;
-        // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
-        // checked when it is cut out. Any other way, the whole body is checked first.
-        scanner.arrived(bytes, true, &mut interner, progress);
-        let mut rest = String::new();
-        let fast = scanner.into_items().and_then(|items| {
-            rest = without(bytes, &items.span)?;
-            Some(items.charges)
-        });
-        // The rest read untracked: where it is wrong, the whole body is read again below to say
-        // where (its lines and columns, not these).
-        let read_fast = fast.and_then(|charges| {
-            let envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress).ok()?.ok()?;
-            Some((envelope, charges))
-        });
-        let envelope = match read_fast {
-            Some((mut envelope, charges)) => {
-                envelope.items = Some(charges);
-                envelope
-            }
-            None => {
-                interner = Interner::default();
-                parse_envelope(text_of(bytes)?, &mut interner, progress)?
-            }
-        };
-        convert(envelope, source, &mut interner)
+        scanner.arrived(&kept, base - bom, true, &mut interner, progress);
+        read_fast(scanner, interner, &kept, base - bom, source, progress)
     }
+
+    /// How many bytes of the body the reader holds now.
+    pub fn kept(&self) -> usize {
+        self.kept.len()
+    }
+}
+
+/// Reads a whole body, of which `scanner` may have read a start.
+fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::new(ErrorKind::Shape(format!(
+            "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
+            bytes.len() / 1_000_000,
+            MAX_BODY_BYTES / 1_000_000
+        ))));
+    }
+    let bytes = without_bom(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
+    }
+    // The fast path checks the UTF-8 of what it reads as it reads it; the rest of the body is
+    // checked when it is cut out. Any other way, the whole body is checked first.
+    scanner.arrived(bytes, 0, true, &mut interner, progress);
+    if let Some(read) = read_fast(scanner, interner, bytes, 0, source, progress) {
+        return read;
+    }
+    let mut interner = Interner::default();
+    let envelope = parse_envelope(text_of(bytes)?, &mut interner, progress)?;
+    convert(envelope, source, &mut interner)
+}
+
+/// The usage of a body the scanner has read to its end (`tail`: the body from `base` on, with
+/// the end of `items[]` in it); `None` when it is not the fast path's, or the rest of it is at fault.
+fn read_fast(scanner: fast::Scanner, mut interner: Interner, tail: &[u8], base: usize, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Option<Result<Usage>> {
+    let items = scanner.into_items()?;
+    let rest = without_items(&items.head, tail.get(items.tail_from.checked_sub(base)?..)?)?;
+    // The rest read untracked: where it is wrong, the whole body is read again to say where (its
+    // lines and columns, not these).
+    let mut envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress).ok()?.ok()?;
+    envelope.items = Some(items.charges);
+    Some(convert(envelope, source, &mut interner))
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -141,11 +198,11 @@ fn read_usage_generally(bytes: &[u8]) -> Result<Usage> {
     convert(envelope, None, &mut interner)
 }
 
-/// The body with the array at `span` replaced by `[]`: what is left for the general reader once the
-/// fast path has read the items. `None` if what is left is not UTF-8 (the caller then checks the
-/// whole body, to say where).
-fn without(bytes: &[u8], span: &std::ops::Range<usize>) -> Option<String> {
-    String::from_utf8([bytes.get(..span.start)?, b"[]", bytes.get(span.end..)?].concat()).ok()
+/// The body with the items array replaced by `[]` (`head` is what comes before it, `tail` what
+/// comes after): what is left for the general reader once the fast path has read the items. `None`
+/// if it is not UTF-8 (the caller then checks the whole body, to say where).
+fn without_items(head: &[u8], tail: &[u8]) -> Option<String> {
+    String::from_utf8([head, b"[]", tail].concat()).ok()
 }
 
 /// The body as text. JSON is UTF-8 (RFC 8259): checking the whole body once (fast, word at a time)
