@@ -1,7 +1,7 @@
 import { test, expect, repo, artifacts, expected } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const cli = join(repo, 'target', 'release', 'tally');
@@ -39,6 +39,25 @@ test('a big body is read and priced in the engine worker, with progress, and mat
   // Priced with the sample's price book, as the CLI was; the sample itself is removed.
   await page.getByRole('button', { name: 'Remove bundled sample' }).click();
   await expect(tally.total).toHaveAttribute('data-value', big.total, { timeout: 60_000 });
+});
+
+test('a big body with a fault near its end is read again whole, and the error names the field', async ({ tally, page }) => {
+  test.setTimeout(180_000);
+  await tally.open();
+  const before = await tally.value(tally.total);
+  // About 38 MB: the worker holds it a 16 MB chunk at a time and has dropped the items it read
+  // when it meets the bad quantity, so it reads the file again for the general reader.
+  const big = generated(120_000, 11);
+  const text = readFileSync(big.file, 'utf8');
+  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
+  const bad = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), 'aether-bad.json');
+  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles(bad);
+  await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', before!);
 });
 
 test('cancelling a long read stops it and keeps what was loaded, and the engine keeps working', async ({ tally, page }) => {

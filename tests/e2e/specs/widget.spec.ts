@@ -1,6 +1,8 @@
 import { test, expect, expected, fixtureText, repo, artifacts } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const AS_OF = '2026-11-23T12:00:00Z';
 const EXAMPLE = '/examples/embed.html';
@@ -83,6 +85,33 @@ test('summarize() returns the same numbers as the CLI for each fixture, and erro
   expect(rejected).toEqual({ code: 'field', message: 'items[0].quantity: expected a number, found "x"' });
   const provider = await page.evaluate((b) => (window as any).Tally.summarize(b).catch((e: any) => e.code), fixtureText('aether', 'error-401.json'));
   expect(provider).toBe('provider');
+});
+
+test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
+  void consoleErrors;
+  test.setTimeout(120_000);
+  // About 38 MB: more than two of the 16 MB chunks the widget reads bytes in.
+  const dir = mkdtempSync(join(tmpdir(), 'tally-widget-'));
+  const good = join(dir, 'big.json');
+  const cli = join(repo, 'target/release/tally');
+  const prices = join(repo, 'fixtures/aether/prices.json');
+  execFileSync(cli, ['generate', '--source', 'aether', '--records', '120000', '--seed', '5', '--out', good]);
+  const want = JSON.parse(execFileSync(cli, ['summarize', good, '--prices', prices, '--as-of', AS_OF, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const text = readFileSync(good, 'utf8');
+  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
+  await page.route('**/big.json', (route) => route.fulfill({ path: good, contentType: 'application/json' }));
+  await page.route('**/bad.json', (route) => route.fulfill({ path: bad, contentType: 'application/json' }));
+  await page.goto(EXAMPLE);
+  await page.waitForFunction(() => (window as any).Tally);
+  const summarize = (url: string, prices: string) => page.evaluate(async ([url, prices, asOf]) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    return (window as any).Tally.summarize(bytes, { prices, asOf }).catch((e: any) => ({ code: e.code, message: e.message }));
+  }, [url, prices, AS_OF]);
+  const pricesText = readFileSync(prices, 'utf8');
+  expect(await summarize('/big.json', pricesText)).toEqual(want);
+  expect(await summarize('/bad.json', pricesText)).toEqual({ code: 'field', message: 'items[119999].quantity: expected a number, found "x"' });
 });
 
 test('iframe mode sizes its frame and ignores data from origins it does not allow', async ({ page, consoleErrors }) => {
