@@ -64,8 +64,11 @@ pub struct BodyReader {
     interner: Interner,
     /// The body's length, as announced.
     len: usize,
-    /// The bytes kept: the body from `base` on, as far as it has arrived.
-    kept: Vec<u8>,
+    /// The bytes kept, `buffer[..filled]`: the body from `base` on, as far as it has arrived. The
+    /// buffer keeps its length when bytes are dropped, so the next chunk is copied over bytes
+    /// already there instead of into memory zeroed first (8 % of a read of 100k items in wasm).
+    buffer: Vec<u8>,
+    filled: usize,
     base: usize,
     /// The length of the byte order mark at the body's start (0 or 3): the scanner's positions are
     /// the body's without it.
@@ -75,7 +78,7 @@ pub struct BodyReader {
 impl BodyReader {
     /// A reader for a body of `len` bytes.
     pub fn new(len: usize) -> BodyReader {
-        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default(), len, kept: Vec::new(), base: 0, bom: 0 }
+        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default(), len, buffer: Vec::new(), filled: 0, base: 0, bom: 0 }
     }
 
     /// Room for the next `n` bytes of the body, to copy them into; what the reader no longer needs
@@ -84,17 +87,22 @@ impl BodyReader {
         match self.scanner.keep_from() {
             Some(from) if from + self.bom > self.base => {
                 let from = from + self.bom;
-                self.kept.drain(..(from - self.base).min(self.kept.len()));
+                let drop = (from - self.base).min(self.filled);
+                self.buffer.copy_within(drop..self.filled, 0);
+                self.filled -= drop;
                 self.base = from;
             }
             // The scanner stepped aside: the general reader needs everything, so room for all at once.
-            None if self.scanner.stepped_aside() => self.kept.reserve_exact(self.len.saturating_sub(self.base + self.kept.len()).max(n)),
+            None if self.scanner.stepped_aside() => self.buffer.reserve_exact(self.len.saturating_sub(self.base + self.buffer.len()).max(n)),
             // The head is not read yet (or nothing is to be dropped): grow as needed.
             _ => {}
         }
-        let at = self.kept.len();
-        self.kept.resize(at + n, 0);
-        &mut self.kept[at..]
+        let (at, end) = (self.filled, self.filled + n);
+        if self.buffer.len() < end {
+            self.buffer.resize(end, 0);
+        }
+        self.filled = end;
+        &mut self.buffer[at..end]
     }
 
     /// Reads what it can of the bytes that arrived, telling `progress` the usage items read every
@@ -106,14 +114,14 @@ impl BodyReader {
         }
         let (bytes, base) = if self.base == 0 {
             // Too short to tell a byte order mark: wait for more.
-            if self.kept.len() < BOM.len() {
+            if self.filled < BOM.len() {
                 return;
             }
-            let bytes = without_bom(&self.kept);
-            self.bom = self.kept.len() - bytes.len();
+            let bytes = without_bom(&self.buffer[..self.filled]);
+            self.bom = self.filled - bytes.len();
             (bytes, 0)
         } else {
-            (&self.kept[..], self.base - self.bom)
+            (&self.buffer[..self.filled], self.base - self.bom)
         };
         self.scanner.arrived(bytes, base, false, &mut self.interner, progress);
     }
@@ -123,17 +131,18 @@ impl BodyReader {
     /// envelope at fault (the general reader says where, in the whole body), after the reader had
     /// dropped bytes.
     pub fn finish(self, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Option<Result<Usage>> {
-        let BodyReader { mut scanner, mut interner, kept, base, bom, .. } = self;
+        let BodyReader { mut scanner, mut interner, buffer, filled, base, bom, .. } = self;
+        let kept = buffer.get(..filled).unwrap_or_default();
         if base == 0 {
-            return Some(read_whole(scanner, interner, &kept, source, progress));
+            return Some(read_whole(scanner, interner, kept, source, progress));
         }
-        scanner.arrived(&kept, base - bom, true, &mut interner, progress);
-        read_fast(scanner, interner, &kept, base - bom, source, progress)
+        scanner.arrived(kept, base - bom, true, &mut interner, progress);
+        read_fast(scanner, interner, kept, base - bom, source, progress)
     }
 
     /// How many bytes of the body the reader holds now.
     pub fn kept(&self) -> usize {
-        self.kept.len()
+        self.filled
     }
 }
 
