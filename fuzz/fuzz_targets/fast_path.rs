@@ -2,8 +2,7 @@
 //! or an error both ways; and read in three pieces (as a file arrives, dropping what was read),
 //! the same as whole, or asking for the whole body again. `"items"` spelled `"\u0069tems"` means
 //! the same to JSON but makes the fast reader step aside, so the second read is the general
-//! reader's alone. Bodies need not be
-//! UTF-8: the fast reader checks the text it reads itself.
+//! reader's alone. Bodies need not be UTF-8: the fast reader checks the text it reads itself.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
