@@ -139,6 +139,9 @@ pub struct AppState {
     pub book_draft: RwSignal<Option<crate::book_draft::BookDraft>>,
     /// The engine that holds the charges and computes.
     pub engine: StoredValue<Engine, LocalStorage>,
+    /// Whether the engine runs in a Web Worker, and so its work can be cancelled; tracked (it
+    /// moves into the page when the worker cannot start).
+    pub engine_in_worker: RwSignal<bool>,
     /// A body being read by the engine.
     pub work: RwSignal<Option<Work>>,
     /// Computations in flight.
@@ -160,6 +163,7 @@ impl AppState {
             scenario: RwSignal::new(tally_core::Scenario::default()),
             book_draft: RwSignal::new(None),
             engine: StoredValue::new_local(Engine::in_page()),
+            engine_in_worker: RwSignal::new(false),
             work: RwSignal::new(None),
             computing: RwSignal::new(0),
         }
@@ -167,7 +171,13 @@ impl AppState {
 
     /// Moves the engine into a Web Worker (the portal; the widget keeps it in the page).
     pub fn use_worker(&self) {
-        self.engine.set_value(Engine::in_worker());
+        let engine = Engine::in_worker();
+        self.engine_in_worker.set(engine.is_worker());
+        let in_worker = self.engine_in_worker;
+        engine.when_moved_to_page(move || {
+            in_worker.try_set(false);
+        });
+        self.engine.set_value(engine);
     }
 
     /// Reads a body in the engine and adds it to what is loaded (or replaces everything when

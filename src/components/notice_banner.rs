@@ -27,7 +27,7 @@ pub fn NoticeBanner() -> impl IntoView {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(wasm_bindgen::JsCast::unchecked_ref(&callback), SHOW_COMPUTING_AFTER_MS);
         }
     });
-    let cancellable = move || state.engine.with_value(crate::engine::Engine::is_worker);
+    let cancellable = move || state.engine_in_worker.get();
     view! {
         // Built once per piece of work; only its text and bar follow the progress, so the Cancel
         // button stays the same element under the pointer while a fast read reports many times a

@@ -35,6 +35,9 @@ struct Inner {
     crashes: u32,
     /// Whether the worker has started (it says so once its wasm is loaded).
     ready: bool,
+    /// Told when the engine moves into the page (the worker never started, or kept crashing), so
+    /// the page stops offering to cancel work it can no longer interrupt.
+    on_moved_to_page: Option<Rc<dyn Fn()>>,
 }
 
 enum Transport {
@@ -74,6 +77,7 @@ impl Engine {
             bodies: Vec::new(),
             crashes: 0,
             ready: false,
+            on_moved_to_page: None,
         })))
     }
 
@@ -89,6 +93,19 @@ impl Engine {
     /// Whether the engine runs off the main thread (and so can be cancelled).
     pub fn is_worker(&self) -> bool {
         matches!(self.0.borrow().transport, Transport::Worker(_))
+    }
+
+    /// Calls `f` whenever the engine moves from its worker into the page.
+    pub fn when_moved_to_page(&self, f: impl Fn() + 'static) {
+        self.0.borrow_mut().on_moved_to_page = Some(Rc::new(f));
+    }
+
+    /// Tells the page the engine now runs in it.
+    fn moved_to_page(&self) {
+        let told = self.0.borrow().on_moved_to_page.clone();
+        if let Some(tell) = told {
+            tell();
+        }
     }
 
     fn start_worker(&self) -> Option<WorkerLink> {
@@ -198,10 +215,14 @@ impl Engine {
             Some(link) => Transport::Worker(link),
             None => Transport::Page(Rc::default()),
         };
+        let in_page = matches!(transport, Transport::Page(_));
         let mut inner = self.0.borrow_mut();
         inner.transport = transport;
         inner.ready = false;
         drop(inner);
+        if in_page {
+            self.moved_to_page();
+        }
         // Refill now, so requests sent from here on queue behind the bodies they need. The list
         // of kept bodies stays as it is: it is what the page has loaded, whatever happens to a
         // worker (a second cancel during a refill must not forget anything).
@@ -231,6 +252,7 @@ impl Engine {
             inner.transport = Transport::Page(Rc::clone(&workspace));
             (std::mem::take(&mut inner.pending), inner.bodies.clone())
         };
+        self.moved_to_page();
         let mut pending: Vec<(u64, Pending)> = pending.into_iter().collect();
         pending.sort_by_key(|(number, _)| *number);
         leptos::task::spawn_local(async move {

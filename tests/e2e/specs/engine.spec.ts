@@ -98,3 +98,26 @@ test('when the engine worker cannot start, the page computes itself and nothing 
   // No Cancel is offered for work that runs in the page.
   expect(await page.getByTestId('cancel-work').count()).toBe(0);
 });
+
+test('when the engine worker fails before it starts, work already on its way moves to the page and Cancel goes', async ({ tally, page }) => {
+  // A worker that loads but never starts, then fails: the bundled sample's read is sent to it
+  // (and shows Cancel), then runs in the page, which cannot interrupt it.
+  await page.route('**/engine-worker.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript',
+    body: 'setTimeout(() => { throw new TypeError("no engine in this worker"); }, 1500);' }));
+  // What the progress banner showed, at every change of the page.
+  await page.addInitScript(() => {
+    const seen: { work: boolean; cancel: boolean }[] = ((window as any).__banner = []);
+    new MutationObserver(() => {
+      const work = document.querySelector('[data-testid=work]');
+      seen.push({ work: !!work, cancel: !!work?.querySelector('[data-testid=cancel-work]') });
+    }).observe(document, { subtree: true, childList: true });
+  });
+  await tally.open();
+  await expect(tally.total).toHaveAttribute('data-value', expected('aether').total);
+  const seen: { work: boolean; cancel: boolean }[] = await page.evaluate(() => (window as any).__banner);
+  const shown = seen.filter((s) => s.work);
+  // Offered while the worker had the work, gone once the page had it.
+  expect(shown.some((s) => s.cancel), JSON.stringify(shown)).toBe(true);
+  expect(shown[shown.length - 1], JSON.stringify(shown)).toEqual({ work: true, cancel: false });
+  expect(await page.getByTestId('cancel-work').count()).toBe(0);
+});
