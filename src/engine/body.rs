@@ -36,9 +36,9 @@ impl Sink for Vec<u8> {
 }
 
 /// A body scanned as it arrives, by a reader that drops what it has read.
-pub struct Scanning<'a> {
-    pub reader: &'a mut BodyReader,
-    pub progress: &'a mut dyn FnMut(usize),
+struct Scanning<'a> {
+    reader: &'a mut BodyReader,
+    progress: &'a mut dyn FnMut(usize),
 }
 
 impl Sink for Scanning<'_> {
@@ -65,6 +65,27 @@ pub fn read_array(bytes: &Uint8Array, source: Option<Source>, progress: &mut dyn
     }
     // The fast path stepped aside after dropping bytes: the general reader reads it all.
     reader.finish(source, progress).unwrap_or_else(|| read_usage_with_progress(&bytes.to_vec(), source, progress))
+}
+
+/// Reads one body of any provider from a `Blob`, a chunk at a time: a plain Aether body is scanned
+/// as it arrives and held a chunk at a time; when the fast path steps aside after dropping bytes,
+/// the `Blob` is read again, whole, for the general reader. `Err` when the `Blob` cannot be read
+/// (the file was changed or removed).
+pub async fn read_usage_from_blob(blob: &Blob, now: &dyn Fn() -> f64, cost: &mut ReadCost, progress: &mut dyn FnMut(usize)) -> Result<tally_core::Result<Usage>, JsValue> {
+    let mut reader = BodyReader::new(blob.size() as usize);
+    read_blob(blob, now, cost, &mut Scanning { reader: &mut reader, progress }).await?;
+    let finishing = now();
+    let read = reader.finish(None, progress);
+    cost.parse_ms += now() - finishing;
+    if let Some(read) = read {
+        return Ok(read);
+    }
+    let mut whole = Vec::with_capacity(blob.size() as usize);
+    read_blob(blob, now, cost, &mut whole).await?;
+    let parsing = now();
+    let read = read_usage_with_progress(&whole, None, progress);
+    cost.parse_ms += now() - parsing;
+    Ok(read)
 }
 
 /// Reads a `Blob` chunk by chunk into `sink` (`Blob.arrayBuffer` is the fastest of a worker's ways

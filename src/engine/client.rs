@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::protocol::{DatasetMeta, Envelope, Inputs, Job, Origin, Reply, Request};
+use super::body::read_usage_from_blob;
+use super::protocol::{DatasetMeta, Envelope, Inputs, Job, Origin, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
 /// The worker script, next to the app's files.
@@ -351,6 +352,19 @@ pub(super) fn wasm_memory_bytes() -> f64 {
 
 /// Answers a request with an in-page engine.
 async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
+    // One body, read as the worker reads it: a chunk at a time (the page stays responsive between
+    // chunks, and a big Aether body is never held whole).
+    if let (Request::Load { id, from: Origin::Body }, [blob]) = (&request, bodies) {
+        let mut report = |items: usize| {
+            if let Some(progress) = &progress {
+                progress(items);
+            }
+        };
+        return match read_usage_from_blob(blob, &|| 0.0, &mut ReadCost::default(), &mut report).await {
+            Ok(read) => workspace.borrow_mut().keep(*id, read.map_err(|e| e.to_string())),
+            Err(_) => Reply::Failed("the body could not be read (was the file changed or removed?)".into()),
+        };
+    }
     let mut bytes = Vec::with_capacity(bodies.len());
     for body in bodies {
         match read_blob(body).await {

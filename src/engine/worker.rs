@@ -9,9 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use tally_core::{read_usage_with_progress, BodyReader};
-
-use super::body::{read_blob, Scanning};
+use super::body::{read_blob, read_usage_from_blob};
 use super::protocol::{Envelope, Origin, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
@@ -77,28 +75,7 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         // docs/PERFORMANCE.md.)
         (Request::Load { id, from: Origin::Body }, [blob]) => {
             let mut progress = |items: usize| post(Reply::Progress { items });
-            let mut reader = BodyReader::new(blob.size() as usize);
-            let scanning = &mut Scanning { reader: &mut reader, progress: &mut progress };
-            if read_blob(blob, &now, &mut cost, scanning).await.is_err() {
-                return post(unreadable());
-            }
-            let finishing = now();
-            let read = reader.finish(None, &mut progress);
-            cost.parse_ms += now() - finishing;
-            let usage = match read {
-                Some(read) => read,
-                // The fast path stepped aside after dropping bytes: the body again, whole.
-                None => {
-                    let mut whole = Vec::with_capacity(blob.size() as usize);
-                    if read_blob(blob, &now, &mut cost, &mut whole).await.is_err() {
-                        return post(unreadable());
-                    }
-                    let parsing = now();
-                    let read = read_usage_with_progress(&whole, None, &mut progress);
-                    cost.parse_ms += now() - parsing;
-                    read
-                }
-            };
+            let Ok(usage) = read_usage_from_blob(blob, &now, &mut cost, &mut progress).await else { return post(unreadable()) };
             WORKSPACE.with(|w| w.borrow_mut().keep(id, usage.map_err(|e| e.to_string())))
         }
         (req, blobs) => {

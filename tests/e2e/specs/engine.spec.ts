@@ -15,6 +15,15 @@ function generated(records: number, seed: number) {
   return { file, total: summary.total as string };
 }
 
+/** A copy of a generated body whose last quantity is `"x"`. */
+function withBadLastQuantity(file: string) {
+  const text = readFileSync(file, 'utf8');
+  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
+  const bad = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), 'aether-bad.json');
+  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
+  return bad;
+}
+
 test('a big body is read and priced in the engine worker, with progress, and matches the CLI', async ({ tally, page }) => {
   test.setTimeout(180_000);
   await tally.open();
@@ -47,11 +56,7 @@ test('a big body with a fault near its end is read again whole, and the error na
   const before = await tally.value(tally.total);
   // About 38 MB: the worker holds it a 16 MB chunk at a time and has dropped the items it read
   // when it meets the bad quantity, so it reads the file again for the general reader.
-  const big = generated(120_000, 11);
-  const text = readFileSync(big.file, 'utf8');
-  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
-  const bad = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), 'aether-bad.json');
-  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
+  const bad = withBadLastQuantity(generated(120_000, 11).file);
   await tally.goTo('data');
   await page.getByTestId('file-input').setInputFiles(bad);
   await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
@@ -120,4 +125,19 @@ test('when the engine worker fails before it starts, work already on its way mov
   expect(shown.some((s) => s.cancel), JSON.stringify(shown)).toBe(true);
   expect(shown[shown.length - 1], JSON.stringify(shown)).toEqual({ work: true, cancel: false });
   expect(await page.getByTestId('cancel-work').count()).toBe(0);
+});
+
+test('without a worker the page reads a big body a chunk at a time, and a fault near its end names its field', async ({ tally, page }) => {
+  test.setTimeout(180_000);
+  await page.route('**/engine-worker.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new TypeError("module workers are not supported here");' }));
+  await tally.open();
+  const big = generated(120_000, 12);
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles(withBadLastQuantity(big.file));
+  await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
+  await page.getByTestId('file-input').setInputFiles(big.file);
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 60_000 });
+  await tally.goTo('summary');
+  await page.getByRole('button', { name: 'Remove bundled sample' }).click();
+  await expect(tally.total).toHaveAttribute('data-value', big.total, { timeout: 60_000 });
 });
