@@ -85,15 +85,13 @@ impl BodyReader {
     /// is dropped first.
     pub fn room(&mut self, n: usize) -> &mut [u8] {
         match self.scanner.keep_from() {
-            Some(from) if from + self.bom > self.base => {
-                let from = from + self.bom;
-                let drop = (from - self.base).min(self.filled);
-                self.buffer.copy_within(drop..self.filled, 0);
-                self.filled -= drop;
-                self.base = from;
-            }
-            // The scanner stepped aside: the general reader needs everything, so room for all at once.
-            None if self.scanner.stepped_aside() => self.buffer.reserve_exact(self.len.saturating_sub(self.base + self.buffer.len()).max(n)),
+            Some(from) if from + self.bom > self.base => self.drop_to(from + self.bom),
+            // Nothing here will be read: the body is too long (`finish` says so), or the scanner
+            // stepped aside after bytes were dropped (the body is read again whole).
+            None if self.len > MAX_BODY_BYTES || (self.base > 0 && self.scanner.stepped_aside()) => self.drop_to(self.base + self.filled),
+            // The scanner stepped aside with the whole body still here: the general reader needs
+            // all of it, so room for all at once.
+            None if self.scanner.stepped_aside() => self.buffer.reserve_exact(self.len.saturating_sub(self.buffer.len()).max(n)),
             // The head is not read yet (or nothing is to be dropped): grow as needed.
             _ => {}
         }
@@ -103,6 +101,14 @@ impl BodyReader {
         }
         self.filled = end;
         &mut self.buffer[at..end]
+    }
+
+    /// Drops the bytes before `from` (a position in the body at most what has arrived).
+    fn drop_to(&mut self, from: usize) {
+        let drop = from.saturating_sub(self.base).min(self.filled);
+        self.buffer.copy_within(drop..self.filled, 0);
+        self.filled -= drop;
+        self.base += drop;
     }
 
     /// Reads what it can of the bytes that arrived, telling `progress` the usage items read every
@@ -131,6 +137,9 @@ impl BodyReader {
     /// envelope at fault (the general reader says where, in the whole body), after the reader had
     /// dropped bytes.
     pub fn finish(self, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Option<Result<Usage>> {
+        if self.len > MAX_BODY_BYTES {
+            return Some(Err(too_long(self.len)));
+        }
         let BodyReader { mut scanner, mut interner, buffer, filled, base, bom, .. } = self;
         let kept = buffer.get(..filled).unwrap_or_default();
         if base == 0 {
@@ -149,11 +158,7 @@ impl BodyReader {
 /// Reads a whole body, of which `scanner` may have read a start.
 fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(Error::new(ErrorKind::Shape(format!(
-            "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
-            bytes.len() / 1_000_000,
-            MAX_BODY_BYTES / 1_000_000
-        ))));
+        return Err(too_long(bytes.len()));
     }
     let bytes = without_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -168,6 +173,15 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
     let mut interner = Interner::default();
     let envelope = parse_envelope(text_of(bytes)?, &mut interner, progress)?;
     convert(envelope, source, &mut interner)
+}
+
+/// The error for a body longer than [`MAX_BODY_BYTES`].
+fn too_long(len: usize) -> Error {
+    Error::new(ErrorKind::Shape(format!(
+        "the body is {} MB; Tally reads bodies of at most {} MB (split the period into smaller requests)",
+        len / 1_000_000,
+        MAX_BODY_BYTES / 1_000_000
+    )))
 }
 
 /// The usage of a body the scanner has read to its end (`tail`: the body from `base` on, with
@@ -304,6 +318,18 @@ mod tests {
         ) {
             agrees_with_tracking(&crate::json_path::with_value_replaced(BODIES[body], nth, put))?;
         }
+    }
+
+    #[test]
+    fn a_body_too_long_is_refused_without_being_kept() {
+        let mut reader = super::BodyReader::new(super::MAX_BODY_BYTES + 1);
+        for _ in 0..3 {
+            reader.room(1000).fill(b' ');
+            reader.scan(&mut |_| {});
+        }
+        assert!(reader.kept() <= 1000, "kept {}", reader.kept());
+        let err = reader.finish(None, &mut |_| {}).expect("said at once").expect_err("too long");
+        assert!(err.to_string().contains("Tally reads bodies of at most 805 MB"), "{err}");
     }
 
     fn agrees_with_tracking(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
