@@ -106,10 +106,13 @@ window.runBench = async (url, pricesText) => {
   };
   const js1 = js();
   const heapAfterJs = performance.memory?.usedJSHeapSize ?? 0;
-  const warm = await tallyRendered(bytes, pricesText);
+  // Best of two, as the JS baseline is.
+  const warm1 = await tallyRendered(bytes, pricesText);
   const js2 = js();
+  const warm2 = await tallyRendered(bytes, pricesText);
+  const warm = warm1.ms <= warm2.ms ? warm1 : warm2;
   const jsTotalOnlyMs = Math.min(totalOnly(), totalOnly());
-  return { bytes: bytes.length, tallyMs: first.ms, tallyWarmMs: warm.ms, tallyTotal: warm.total === first.total ? warm.total : `${first.total}/${warm.total}`,
+  return { bytes: bytes.length, tallyMs: first.ms, tallyWarmMs: warm.ms, tallyTotal: warm1.total === first.total && warm2.total === first.total ? first.total : `${first.total}/${warm1.total}/${warm2.total}`,
     longestTaskMs: longest, jsMs: Math.min(js1.ms, js2.ms), jsTotalOnlyMs, jsTotal: js1.total, wasmBytes, heapAfterTally, heapAfterJs };
 };
 window.benchReady = true;

@@ -112,7 +112,7 @@ const bundle = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f)).map((
 });
 console.log('Bundle (release build in dist/):');
 console.table(bundle);
-console.log('Times in ms until the summary is rendered. Portal: a file dropped on the page, read and priced in the engine worker. Widget: body bytes handed to Tally.mount, priced in the page (1st mount on a fresh page; warm = a second mount). JS baseline: the same summary (total, by category, resource type and month) with JSON.parse and Number arithmetic, best of two runs; JS total only: the baseline of earlier runs (the total alone).');
+console.log('Times in ms until the summary is rendered. Portal: a file dropped on the page, read and priced in the engine worker. Widget: body bytes handed to Tally.mount, priced in the page (1st mount on a fresh page; warm = the best of a second and a third mount). JS baseline: the same summary (total, by category, resource type and month) with JSON.parse and Number arithmetic, best of two runs; JS total only: the baseline of earlier runs (the total alone).');
 console.table(rows);
 console.log('Main thread, the engine worker and memory (the benchmark page itself holds the body once in its JS heap):');
 console.table(detail);
