@@ -18,6 +18,9 @@ use super::protocol::ReadCost;
 /// and the engine's window of a big body is about this size.
 pub const CHUNK: usize = 16 << 20;
 
+/// What the engine says when a `Blob` it was given cannot be read.
+pub const UNREADABLE: &str = "the body could not be read (was the file changed or removed?)";
+
 /// Where a body's chunks go as they are read.
 pub trait Sink {
     /// Room for the next `n` bytes, to copy them into.

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::body::read_usage_from_blob;
+use super::body::{read_blob, read_usage_from_blob, UNREADABLE};
 use super::protocol::{DatasetMeta, Envelope, Inputs, Job, Origin, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
@@ -362,25 +362,20 @@ async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodie
         };
         return match read_usage_from_blob(blob, &|| 0.0, &mut ReadCost::default(), &mut report).await {
             Ok(read) => workspace.borrow_mut().keep(*id, read.map_err(|e| e.to_string())),
-            Err(_) => Reply::Failed("the body could not be read (was the file changed or removed?)".into()),
+            Err(_) => Reply::Failed(UNREADABLE.into()),
         };
     }
     let mut bytes = Vec::with_capacity(bodies.len());
     for body in bodies {
-        match read_blob(body).await {
-            Ok(b) => bytes.push(b),
-            Err(e) => return Reply::Failed(e),
+        let mut whole = Vec::with_capacity(body.size() as usize);
+        if read_blob(body, &|| 0.0, &mut ReadCost::default(), &mut whole).await.is_err() {
+            return Reply::Failed(UNREADABLE.into());
         }
+        bytes.push(whole);
     }
     workspace.borrow_mut().handle(request, &bytes, &mut |r| {
         if let (Reply::Progress { items }, Some(progress)) = (r, &progress) {
             progress(items);
         }
     })
-}
-
-/// A blob's bytes (in-page engine).
-async fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|_| "the body could not be read".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

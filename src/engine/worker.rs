@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::body::{read_blob, read_usage_from_blob};
+use super::body::{read_blob, read_usage_from_blob, UNREADABLE};
 use super::protocol::{Envelope, Origin, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
@@ -67,7 +67,7 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
         .map(|a| a.iter().filter_map(|b| b.dyn_into::<Blob>().ok()).collect())
         .unwrap_or_default();
-    let unreadable = || Reply::Failed("the body could not be read (was the file changed or removed?)".into());
+    let unreadable = || Reply::Failed(UNREADABLE.into());
     let mut reply = match (req, blobs.as_slice()) {
         // One body of any provider (a file, a sample, a paste): each chunk scanned as it comes in,
         // so progress counts items from the first chunk, and a plain Aether body is held a chunk at
