@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use tally_core::{read_usage_with_progress, BodyReader, Source, Usage};
+use tally_core::{read_usage_generally, BodyReader, Source, Usage};
 
 use super::protocol::ReadCost;
 
@@ -67,7 +67,7 @@ pub fn read_array(bytes: &Uint8Array, source: Option<Source>, progress: &mut dyn
         at = end;
     }
     // The fast path stepped aside after dropping bytes: the general reader reads it all.
-    reader.finish(source, progress).unwrap_or_else(|| read_usage_with_progress(&bytes.to_vec(), source, progress))
+    reader.finish(source, progress).unwrap_or_else(|| read_usage_generally(&bytes.to_vec(), source, progress))
 }
 
 /// Reads one body of any provider from a `Blob`, a chunk at a time: a plain Aether body is scanned
@@ -86,7 +86,7 @@ pub async fn read_usage_from_blob(blob: &Blob, now: &dyn Fn() -> f64, cost: &mut
     let mut whole = Vec::with_capacity(blob.size() as usize);
     read_blob(blob, now, cost, &mut whole).await?;
     let parsing = now();
-    let read = read_usage_with_progress(&whole, None, progress);
+    let read = read_usage_generally(&whole, None, progress);
     cost.parse_ms += now() - parsing;
     Ok(read)
 }

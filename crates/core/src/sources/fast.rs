@@ -18,8 +18,6 @@
 //! The scanner reads bytes, checking the UTF-8 of what it reads as it goes (see [`Cursor`]), and
 //! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
-use std::ops::Range;
-
 use super::aether::{usage_charge, Field, ItemStrings, SeenSubjects, PROGRESS_EVERY};
 use crate::model::{Charge, Interner};
 use crate::num::parse_decimal;
@@ -72,13 +70,13 @@ enum Phase {
     /// Before `items`. Until it is found, each call starts again from the top (the head of a
     /// body, its id and period, is short).
     Head,
-    /// In `items[]`, whose `[` is at `open`; the next item (or the `]`) is at `next`, right after
-    /// the `[` when `first`, else after a comma.
-    Items { open: usize, next: usize, first: bool },
-    /// After `items[]`, which is at `span`; the rest is read once the whole body is there.
-    Tail { span: Range<usize> },
+    /// In `items[]` (the body before its `[` kept aside in `head`); the next item (or the `]`) is
+    /// at `next`, right after the `[` when `first`, else after a comma.
+    Items { next: usize, first: bool },
+    /// After `items[]`, which ends at `end`; the rest is read once the whole body is there.
+    Tail { end: usize },
     /// Read; the rest of the body is the general reader's.
-    Done { span: Range<usize> },
+    Done { end: usize },
     /// Not a body for this path.
     Refused,
 }
@@ -98,12 +96,17 @@ impl Scanner {
         Scanner { phase: Phase::Head, charges: Vec::with_capacity((len / 300).min(1 << 24)), seen: SeenSubjects::default(), head: Vec::new() }
     }
 
+    /// A scanner that has already stepped aside: the general reader reads the body alone.
+    pub(super) fn refused() -> Scanner {
+        Scanner { phase: Phase::Refused, charges: Vec::new(), seen: SeenSubjects::default(), head: Vec::new() }
+    }
+
     /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
     /// head is not read yet, or it gave up and the general reader will read everything).
     pub(super) fn keep_from(&self) -> Option<usize> {
         match &self.phase {
             Phase::Items { next, .. } => Some(*next),
-            Phase::Tail { span } | Phase::Done { span } => Some(span.end),
+            Phase::Tail { end } | Phase::Done { end } => Some(*end),
             Phase::Head | Phase::Refused => None,
         }
     }
@@ -126,25 +129,25 @@ impl Scanner {
                     match c.head() {
                         Some(open) => {
                             self.head = bytes.get(..open).unwrap_or_default().to_vec();
-                            Phase::Items { open, next: open + 1, first: true }
+                            Phase::Items { next: open + 1, first: true }
                         }
                         None if !complete && c.near_end() => return,
                         None => Phase::Refused,
                     }
                 }
-                Phase::Items { open, next, first } => match next.checked_sub(base) {
+                Phase::Items { next, first } => match next.checked_sub(base) {
                     None => Phase::Refused,
                     Some(at) => match self.items(bytes, complete, at, first, interner, progress) {
-                        ItemsEnd::Closed(end) => Phase::Tail { span: open..base + end },
+                        ItemsEnd::Closed(end) => Phase::Tail { end: base + end },
                         ItemsEnd::Waiting { next, first } => {
-                            self.phase = Phase::Items { open, next: base + next, first };
+                            self.phase = Phase::Items { next: base + next, first };
                             return;
                         }
                         ItemsEnd::Refused => Phase::Refused,
                     },
                 },
-                Phase::Tail { span } if complete => match span.end.checked_sub(base) {
-                    Some(at) if Cursor::at(bytes, at).tail().is_some() => Phase::Done { span },
+                Phase::Tail { end } if complete => match end.checked_sub(base) {
+                    Some(at) if Cursor::at(bytes, at).tail().is_some() => Phase::Done { end },
                     _ => Phase::Refused,
                 },
                 Phase::Tail { .. } | Phase::Done { .. } | Phase::Refused => return,
@@ -191,7 +194,7 @@ impl Scanner {
     /// The items, once the whole body has been read; `None` if it is not this path's.
     pub(super) fn into_items(self) -> Option<FastItems> {
         match self.phase {
-            Phase::Done { span } => Some(FastItems { charges: self.charges, head: self.head, tail_from: span.end }),
+            Phase::Done { end } => Some(FastItems { charges: self.charges, head: self.head, tail_from: end }),
             _ => None,
         }
     }
@@ -579,7 +582,7 @@ mod tests {
     /// Reading with the fast path gives what the general reader alone gives: the same usage, or
     /// the same error (its message names the same place in the same body).
     fn agrees(body: &[u8]) -> bool {
-        let (fast, general) = (super::super::read_usage(body, None), super::super::read_usage_generally(body));
+        let (fast, general) = (super::super::read_usage(body, None), super::super::read_usage_generally(body, None, &mut |_| {}));
         match (fast, general) {
             (Ok(a), Ok(b)) => a == b,
             (Err(a), Err(b)) => a.to_string() == b.to_string(),
@@ -653,7 +656,11 @@ mod tests {
             assert!(read.is_none(), "{}", &bad[bad.len() - 200..]);
             // What arrives after the scanner stepped aside is not kept either: it is read again.
             assert!(held < 4096 + 1024, "held {held} bytes of {}", bad.len());
-            assert!(super::super::read_usage(bad.as_bytes(), None).is_err());
+            // Read again by the general reader alone, it says what reading it whole says.
+            let again = super::super::read_usage_generally(bad.as_bytes(), None, &mut |_| {}).map(drop).map_err(|e| e.to_string());
+            let whole = super::super::read_usage(bad.as_bytes(), None).map(drop).map_err(|e| e.to_string());
+            assert!(again.is_err());
+            assert_eq!(again, whole);
         }
         // Another provider's body (or a body too short to drop anything) is kept whole and read.
         let other = include_str!("../../../../fixtures/hyperstack/usage.json");
@@ -706,7 +713,7 @@ mod tests {
                 Some(read) => read,
                 None => {
                     proptest::prop_assert!(change, "an unchanged body is read in pieces");
-                    super::super::read_usage(&body, None)
+                    super::super::read_usage_generally(&body, None, &mut |_| {})
                 }
             };
             match (pieces, whole) {

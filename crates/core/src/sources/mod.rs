@@ -38,6 +38,13 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
     read_whole(fast::Scanner::new(bytes.len()), Interner::default(), bytes, source, progress)
 }
 
+/// [`read_usage_with_progress`] by the general reader alone: for a body the fast path has already
+/// stepped aside from ([`BodyReader::finish`] gave `None`), which it would only scan again to step
+/// aside at the same place. The tests check the fast path against it.
+pub fn read_usage_generally(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
+    read_whole(fast::Scanner::refused(), Interner::default(), bytes, source, progress)
+}
+
 /// A body read as its bytes arrive (a big file read in chunks), holding only the part of it still
 /// needed: each piece is scanned when it comes in, and the bytes of the items already read are
 /// dropped. A body of a million hourly items (300 MB) is held a chunk at a time, not whole, which
@@ -45,7 +52,7 @@ pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: 
 ///
 /// Only the fast path (a plain Aether body) can read in a window. When it steps aside after
 /// bytes were dropped, [`BodyReader::finish`] says so and the caller reads the body again, whole,
-/// with [`read_usage`] (it has the body: a `Blob`, a JS array). Until the fast path has read the
+/// with [`read_usage_generally`] (it has the body: a `Blob`, a JS array). Until the fast path has read the
 /// body's head, everything is kept, so a small body or another provider's is never read twice.
 ///
 /// ```
@@ -133,7 +140,7 @@ impl BodyReader {
     }
 
     /// Reads the rest of the body, all of which has arrived. `None` when the body has to be read
-    /// again whole, with [`read_usage`]: the fast path stepped aside, or found the body's
+    /// again whole, with [`read_usage_generally`]: the fast path stepped aside, or found the body's
     /// envelope at fault (the general reader says where, in the whole body), after the reader had
     /// dropped bytes.
     pub fn finish(self, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Option<Result<Usage>> {
@@ -213,13 +220,6 @@ fn convert(envelope: Envelope<'_>, source: Option<Source>, interner: &mut Intern
     }
 }
 
-/// [`read_usage`] by the general reader alone, to check the fast path against.
-#[cfg(test)]
-fn read_usage_generally(bytes: &[u8]) -> Result<Usage> {
-    let mut interner = Interner::default();
-    let envelope = parse_envelope(text_of(bytes)?, &mut interner, &mut |_| {})?;
-    convert(envelope, None, &mut interner)
-}
 
 /// The body with the items array replaced by `[]` (`head` is what comes before it, `tail` what
 /// comes after): what is left for the general reader once the fast path has read the items. `None`
