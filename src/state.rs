@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tally_core::{Breakdown, Dimension, PriceBook, Summary, Usage};
+use tally_core::{Breakdown, Dimension, PriceBook, Summary};
 
-use crate::engine::{failure, DatasetMeta, Engine, Export, Inputs, Job, Origin, Reply};
+use crate::engine::body::Body;
+use crate::engine::{failure, DatasetMeta, Engine, Export, Failure, Inputs, Job, Origin, Reply};
 
 /// One loaded body: where it came from and what it held. Its charges live in the engine (a Web
 /// Worker in the portal); the page keeps what it shows and pickers need.
@@ -169,9 +170,22 @@ impl AppState {
         }
     }
 
-    /// Moves the engine into a Web Worker (the portal; the widget keeps it in the page).
+    /// Moves the engine into a Web Worker (the portal; the widget, for a big body).
     pub fn use_worker(&self) {
-        let engine = Engine::in_worker();
+        self.use_engine(Engine::in_worker());
+    }
+
+    /// Moves the engine into a Web Worker started from `script` (the widget's, next to its files).
+    pub fn use_worker_from(&self, script: &str) {
+        self.use_engine(Engine::in_worker_from(script));
+    }
+
+    /// Moves the engine into the page (the widget, for a small body).
+    pub fn use_page(&self) {
+        self.use_engine(Engine::in_page());
+    }
+
+    fn use_engine(&self, engine: Engine) {
         self.engine_in_worker.set(engine.is_worker());
         let in_worker = self.engine_in_worker;
         engine.when_moved_to_page(move || {
@@ -189,10 +203,16 @@ impl AppState {
 
     /// [`AppState::load`] for bodies of a known origin (several fetched months make one dataset).
     pub async fn load_from(&self, label: String, from: Origin, bodies: Vec<web_sys::Blob>, replace: bool) -> Result<(), String> {
+        let bodies = bodies.into_iter().map(Body::Blob).collect();
+        self.load_bodies(label, from, bodies, replace).await.map_err(|f| f.message)
+    }
+
+    /// [`AppState::load_from`] for bodies of any kind (the widget's bytes), failing with a code.
+    pub async fn load_bodies(&self, label: String, from: Origin, bodies: Vec<Body>, replace: bool) -> Result<(), Failure> {
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
         let state = *self;
-        let bytes = bodies.iter().map(web_sys::Blob::size).sum();
+        let bytes = bodies.iter().map(Body::size).sum();
         self.work.set(Some(Work { label: format!("Reading {label}"), items: None, bytes }));
         let progress = move |items: usize| state.work.update(|w| if let Some(w) = w { w.items = Some(items) });
         let result = self.engine.get_value().load(id, from, bodies, progress).await;
@@ -200,15 +220,6 @@ impl AppState {
         let meta = result?;
         self.push(Dataset { id, label, meta }, replace);
         Ok(())
-    }
-
-    /// Adds a body the page already read (the widget validates bodies synchronously). In-page engines only.
-    pub fn adopt(&self, label: String, usage: Usage, replace: bool) {
-        let id = self.next_id.get_untracked();
-        self.next_id.set(id + 1);
-        if let Some(meta) = self.engine.get_value().adopt(id, usage) {
-            self.push(Dataset { id, label, meta }, replace);
-        }
     }
 
     fn push(&self, dataset: Dataset, replace: bool) {
@@ -294,7 +305,7 @@ impl AppState {
                 state.computing.try_update(|n| *n = n.saturating_sub(1));
                 if latest.try_get_value() == Some(generation) {
                     let value = match reply {
-                        Reply::Failed(e) if e == "cancelled" => Err("Cancelled. Change something (or reload) to compute again.".to_string()),
+                        Reply::Failed(e) if e.is_cancelled() => Err("Cancelled. Change something (or reload) to compute again.".to_string()),
                         other => pick(other.clone()).ok_or_else(|| failure(other)),
                     };
                     out.try_set(Some(value));

@@ -2,6 +2,9 @@
 //! `widget/tally-widget.d.ts`). `summarize` and `breakdown` return plain objects with the SPEC
 //! section 7 shape; `mount` renders a view into any element, inside a shadow root so that styles
 //! neither leak into nor depend on the host page.
+//!
+//! A mounted widget reads a big body in the engine's Web Worker, as the portal does, so the host
+//! page stays responsive; the host's bytes go over a chunk at a time and are left as they were.
 
 use std::sync::Arc;
 
@@ -11,7 +14,8 @@ use tally_core::{breakdown as core_breakdown, parse_timestamp, price, read_usage
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::engine::body::read_array;
+use crate::engine::body::{read_array, Body};
+use crate::engine::Origin;
 use crate::loader::SAMPLES;
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
 use crate::state::AppState;
@@ -92,11 +96,16 @@ fn context(o: &CallOptions) -> Result<Context, JsValue> {
     Ok(Context { as_of, range })
 }
 
+/// The `source` option: `None` to detect the provider.
+fn source_option(o: &CallOptions) -> Result<Option<Source>, JsValue> {
+    match o.source.as_deref() {
+        None | Some("auto") => Ok(None),
+        Some(s) => Ok(Some(Source::from_id(s).ok_or_else(|| js_error("usage", format!("source: unknown \"{s}\"")))?)),
+    }
+}
+
 fn read(body: &JsValue, o: &CallOptions) -> Result<Usage, JsValue> {
-    let source = match o.source.as_deref() {
-        None | Some("auto") => None,
-        Some(s) => Some(Source::from_id(s).ok_or_else(|| js_error("usage", format!("source: unknown \"{s}\"")))?),
-    };
+    let source = source_option(o)?;
     let read = match body_array(body) {
         Some(bytes) => read_array(&bytes, source, &mut |_| {}),
         None => read_usage(&body_bytes(body)?, source),
@@ -146,6 +155,30 @@ struct MountOptions {
     as_of: Option<String>,
     locale: Option<String>,
     asset_base: Option<String>,
+    engine: Option<String>,
+}
+
+/// Bodies from this size up are read in a Web Worker (when the host page lets one start): below
+/// it, the page reads them faster than a worker starts (a 4 MB body takes about 10 ms).
+const WORKER_FROM_BYTES: u32 = 4 << 20;
+
+/// Where a mounted widget's engine runs for a body of `size` bytes: `engine` is `"auto"` (the
+/// default), `"worker"` or `"page"`.
+fn wants_worker(engine: Option<&str>, size: u32) -> Result<bool, JsValue> {
+    match engine.unwrap_or("auto") {
+        "auto" => Ok(size >= WORKER_FROM_BYTES),
+        "worker" => Ok(true),
+        "page" => Ok(false),
+        other => Err(js_error("usage", format!("engine: expected auto, worker or page, found \"{other}\""))),
+    }
+}
+
+/// A body as bytes the engine can read, whatever the host gave: its own bytes are not copied.
+fn body_as_bytes(body: &JsValue) -> Result<js_sys::Uint8Array, JsValue> {
+    match body_array(body) {
+        Some(bytes) => Ok(bytes),
+        None => Ok(js_sys::Uint8Array::from(body_bytes(body)?.as_slice())),
+    }
 }
 
 /// A mounted widget: `update(options)` and `destroy()`.
@@ -158,7 +191,7 @@ pub struct WidgetHandle {
     handle: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
 }
 
-fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, js: &JsValue) -> Result<(), JsValue> {
+async fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, js: &JsValue) -> Result<(), JsValue> {
     let o: MountOptions = if js.is_undefined() || js.is_null() { MountOptions::default() } else { serde_wasm_bindgen::from_value(without_data(js)).map_err(|e| js_error("usage", format!("options: {e}")))? };
     if let Some(v) = o.view {
         if !["summary", "breakdown", "whatif", "card"].contains(&v.as_str()) {
@@ -180,12 +213,24 @@ fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<String>, j
         state.book.set(Some(("prices".into(), Arc::new(book))));
     }
     let body = js_sys::Reflect::get(js, &"body".into()).unwrap_or(JsValue::UNDEFINED);
+    let base = o.asset_base.unwrap_or_default();
     if !body.is_undefined() && !body.is_null() {
-        let usage = read(&body, &co)?;
-        state.adopt("data".into(), usage, true);
+        let from = match source_option(&co)? {
+            Some(source) => Origin::Of(source),
+            None => Origin::Body,
+        };
+        let bytes = body_as_bytes(&body)?;
+        let in_worker = wants_worker(o.engine.as_deref(), bytes.length())?;
+        if in_worker != state.engine_in_worker.get_untracked() {
+            if in_worker {
+                state.use_worker_from(&format!("{base}engine-worker.js"));
+            } else {
+                state.use_page();
+            }
+        }
+        state.load_bodies("data".into(), from, vec![Body::Bytes(bytes)], true).await.map_err(|f| js_error(&f.code, f.message))?;
     } else if let Some(id) = o.sample {
         let sample = *SAMPLES.iter().find(|s| s.id == id).ok_or_else(|| js_error("usage", format!("sample: unknown \"{id}\"")))?;
-        let base = o.asset_base.unwrap_or_default();
         leptos::task::spawn_local(crate::loader::load_sample_from(state, sample, base));
     }
     Ok(())
@@ -212,10 +257,11 @@ fn CostCard() -> impl IntoView {
     }
 }
 
-/// Renders a view into `element` (inside a shadow root). Options: `view` (`summary`, `breakdown`,
-/// `whatif`, `card`), `body` (string or object) or `sample`, `prices`, `theme`, `locale`, `asOf`.
+/// Renders a view into `element` (inside a shadow root), once its body is read. Options: `view`
+/// (`summary`, `breakdown`, `whatif`, `card`), `body` (bytes, string or object) or `sample`,
+/// `prices`, `theme`, `locale`, `asOf`, `engine` (`auto`, `worker`, `page`).
 #[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Result<WidgetHandle, JsValue> {
+pub async fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Result<WidgetHandle, JsValue> {
     let shadow = match element.shadow_root() {
         Some(s) => s,
         None => element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).map_err(|_| js_error("usage", "this element cannot host a shadow root"))?,
@@ -249,7 +295,7 @@ pub fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Result<Wi
     });
     // Mounting set up Leptos's task executor, which loading a sample needs.
     let widget = WidgetHandle { host: element, root, state, view, handle: Some(handle) };
-    if let Err(e) = apply(state, &widget.host, view, &options_value) {
+    if let Err(e) = apply(state, &widget.host, view, &options_value).await {
         widget.destroy();
         return Err(e);
     }
@@ -258,14 +304,23 @@ pub fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Result<Wi
 
 #[wasm_bindgen]
 impl WidgetHandle {
-    /// Changes the data, prices, view, theme or locale of a mounted widget.
-    pub fn update(&self, options_value: JsValue) -> Result<(), JsValue> {
-        apply(self.state, &self.host, self.view, &options_value)
+    /// Changes the data, prices, view, theme or locale of a mounted widget; resolves once a new
+    /// body is read (what was shown stays if it cannot be).
+    pub fn update(&self, options_value: JsValue) -> js_sys::Promise {
+        let (state, host, view) = (self.state, self.host.clone(), self.view);
+        wasm_bindgen_futures::future_to_promise(async move { apply(state, &host, view, &options_value).await.map(|()| JsValue::UNDEFINED) })
     }
 
-    /// Unmounts the widget and removes everything it added to the element.
+    /// Where the engine runs: `"worker"` (a Web Worker) or `"page"`.
+    #[wasm_bindgen(getter)]
+    pub fn engine(&self) -> String {
+        if self.state.engine_in_worker.get_untracked() { "worker" } else { "page" }.to_string()
+    }
+
+    /// Unmounts the widget, stops its worker and removes everything it added to the element.
     pub fn destroy(mut self) {
         drop(self.handle.take());
+        self.state.engine.get_value().stop();
         self.root.remove();
         if let Some(shadow) = self.host.shadow_root() {
             while let Some(child) = shadow.first_child() {

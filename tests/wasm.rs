@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use tally_core::{breakdown, parse_timestamp, price, read_usage, summarize, Context, Dimension, PriceBook, Usage};
+use tally_core::{breakdown, parse_timestamp, price, read_usage, summarize, Context, Dimension, PriceBook};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -70,14 +70,16 @@ fn a_malformed_body_is_an_error_with_a_field_path_not_a_panic() {
 
 #[wasm_bindgen_test]
 async fn the_summary_page_mounts_and_shows_the_total() {
-    let usage: Usage = read_usage(SOURCES[1].1, None).unwrap();
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let el: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container.clone());
     let handle = leptos::mount::mount_to(el, move || {
         // The widget's engine: in the page.
         let state = tally_web::state::AppState::new(ctx().as_of);
-        state.adopt("hyperstack sample".into(), usage.clone(), true);
+        let body = tally_web::engine::body::Body::Bytes(js_sys::Uint8Array::from(SOURCES[1].1));
+        leptos::task::spawn_local(async move {
+            state.load_bodies("hyperstack sample".into(), tally_web::engine::Origin::Body, vec![body], true).await.expect("the sample loads");
+        });
         provide_context(state);
         view! { <tally_web::pages::SummaryPage/> }
     });
@@ -107,10 +109,10 @@ fn the_engine_answers_what_the_core_computes_and_names_bad_input() {
     let Reply::Summary(summary) = engine.handle(Request::Compute { job: Job::Summary, inputs: inputs.clone() }, &[], &mut |_| {}) else { panic!() };
     assert_eq!(summary.total.to_string(), "31897.62");
     let bad = engine.handle(Request::Load { id: 8, from: Origin::Body }, &[br#"{"items": [{"quantity": "x"}]}"#.to_vec()], &mut |_| {});
-    assert!(matches!(&bad, Reply::Failed(m) if m.starts_with("items[0]")), "{bad:?}");
+    assert!(matches!(&bad, Reply::Failed(f) if f.message.starts_with("items[0]") && f.code == "field"), "{bad:?}");
     engine.handle(Request::Forget { ids: vec![7] }, &[], &mut |_| {});
     let gone = engine.handle(Request::Compute { job: Job::Summary, inputs }, &[], &mut |_| {});
-    assert!(matches!(&gone, Reply::Failed(m) if m.contains("dataset 7 is not loaded")), "{gone:?}");
+    assert!(matches!(&gone, Reply::Failed(f) if f.message.contains("dataset 7 is not loaded")), "{gone:?}");
 }
 
 async fn sleep_ms(ms: i32) {

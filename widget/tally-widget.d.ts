@@ -38,23 +38,38 @@ export interface Breakdown {
   rows: Array<Record<string, string | null> & { total: string }>;
 }
 
-/** A rejected promise carries a code ("syntax", "field", "provider", "shape", "currency", "usage"...) and a message. */
+/**
+ * A rejected promise carries a code ("syntax", "field", "provider", "shape", "currency", "usage";
+ * for a mount or update also "cancelled", "unreadable", "engine") and a message.
+ */
 export interface TallyError extends Error { code: string }
 
 export interface MountOptions extends CallOptions {
   /** What to show. Default "summary". */
   view?: 'summary' | 'breakdown' | 'whatif' | 'card';
-  /** The provider body: a JSON string (exact) or an object. */
-  body?: string | object;
+  /**
+   * The provider body: bytes (the fastest way in for a big body; read as they are, never changed),
+   * a JSON string (exact) or an object.
+   */
+  body?: Uint8Array | ArrayBuffer | string | object;
   /** Or a bundled sample. */
   sample?: 'aether' | 'hyperstack' | 'elastic' | 'cu';
   theme?: 'light' | 'dark';
   /** BCP 47 locale for numbers and dates (default: the browser's). */
   locale?: string;
+  /**
+   * Where the body is read and priced. "auto" (default): in a Web Worker from 4 MB up, so the page
+   * stays responsive, else in the page; "worker"; "page". Without a worker (the page's
+   * Content-Security-Policy refuses one, or the browser has none) it runs in the page.
+   */
+  engine?: 'auto' | 'worker' | 'page';
 }
 
 export interface WidgetHandle {
+  /** Resolves once a new body is read; rejects (and keeps what was shown) when it cannot be. */
   update(options: MountOptions): Promise<void>;
+  /** Where the engine runs now. */
+  readonly engine: 'worker' | 'page';
   /** Unmounts and removes everything the widget added to the element. */
   destroy(): void;
 }

@@ -50,15 +50,19 @@ export async function breakdown(body, options = {}) {
   try { return t.breakdown(body, options); } catch (e) { rethrow(e); }
 }
 
-/** Renders a view into `element` (in a shadow root) and returns {update(options), destroy()}. */
+/**
+ * Renders a view into `element` (in a shadow root) once its body is read, and returns
+ * {update(options), destroy(), engine}. A big body is read in a Web Worker (`engine`: "worker").
+ */
 export async function mount(element, options = {}) {
   const loading = load();
   askForCurrencyData();
   const t = await loading;
   let handle;
-  try { handle = t.mount(element, { assetBase, ...options }); } catch (e) { rethrow(e); }
+  try { handle = await t.mount(element, { assetBase, ...options }); } catch (e) { rethrow(e); }
   return {
-    async update(next) { try { handle.update({ assetBase, ...next }); } catch (e) { rethrow(e); } },
+    async update(next) { try { await handle.update({ assetBase, ...next }); } catch (e) { rethrow(e); } },
     destroy() { handle.destroy(); },
+    get engine() { return handle.engine; },
   };
 }

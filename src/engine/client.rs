@@ -1,10 +1,11 @@
 //! The page's side of the engine: sends requests, awaits answers, shows progress, cancels.
 //!
 //! In the portal the engine runs in a Web Worker (`engine-worker.js` loads this same wasm), so
-//! reading and pricing a year of hourly usage never blocks the page. The embeddable widget, and a
-//! browser without module workers, run it in the page. Either way the page keeps every body it was
-//! given as a `Blob` (held by the browser, outside the page's heap), so a cancelled or crashed
-//! worker is replaced and refilled without losing anything the user loaded.
+//! reading and pricing a year of hourly usage never blocks the page; so does the embeddable widget
+//! for a big body. A small widget body, and a browser without module workers, run it in the page.
+//! Either way the page keeps every body it was given (a `Blob`, held by the browser outside the
+//! page's heap, or the host page's own bytes), so a cancelled or crashed worker is replaced and
+//! refilled without losing anything the user loaded.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,10 +14,10 @@ use std::rc::Rc;
 use futures_channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::body::{read_blob, read_usage_from_blob, UNREADABLE};
-use super::protocol::{DatasetMeta, Envelope, Inputs, Job, Origin, ReadCost, Reply, Request};
+use super::body::{read_array, read_chunks, read_usage_from, Body, UNREADABLE};
+use super::protocol::{DatasetMeta, Envelope, Failure, Inputs, Job, Origin, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
 /// The worker script, next to the app's files.
@@ -39,6 +40,8 @@ struct Inner {
     /// Told when the engine moves into the page (the worker never started, or kept crashing), so
     /// the page stops offering to cancel work it can no longer interrupt.
     on_moved_to_page: Option<Rc<dyn Fn()>>,
+    /// The worker script's address.
+    script: String,
 }
 
 enum Transport {
@@ -57,7 +60,7 @@ struct WorkerLink {
 struct Kept {
     id: u32,
     from: Origin,
-    bodies: Vec<Blob>,
+    bodies: Vec<Body>,
 }
 
 struct Pending {
@@ -65,7 +68,7 @@ struct Pending {
     progress: Option<Rc<dyn Fn(usize)>>,
     /// The request as sent, to run it in the page if the worker never starts.
     request: Request,
-    bodies: Vec<Blob>,
+    bodies: Vec<Body>,
 }
 
 impl Engine {
@@ -79,12 +82,20 @@ impl Engine {
             crashes: 0,
             ready: false,
             on_moved_to_page: None,
+            script: WORKER_URL.to_string(),
         })))
     }
 
     /// An engine in a Web Worker, or in the page if the browser cannot start one.
     pub fn in_worker() -> Self {
+        Engine::in_worker_from(WORKER_URL)
+    }
+
+    /// An engine in a Web Worker started from `script` (the widget's, next to its own files on
+    /// whatever site serves them), or in the page if the browser cannot start one.
+    pub fn in_worker_from(script: &str) -> Self {
         let engine = Engine::in_page();
+        engine.0.borrow_mut().script = script.to_string();
         if let Some(link) = engine.start_worker() {
             engine.0.borrow_mut().transport = Transport::Worker(link);
         }
@@ -113,7 +124,8 @@ impl Engine {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name("tally-engine");
-        let worker = Worker::new_with_options(WORKER_URL, &options).ok()?;
+        let script = self.0.borrow().script.clone();
+        let worker = Worker::new_with_options(&worker_url(&script)?, &options).ok()?;
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(inner) = weak.upgrade() {
@@ -148,7 +160,7 @@ impl Engine {
     }
 
     /// Reads bodies and keeps them as dataset `id`; `progress` hears the number of items read.
-    pub async fn load(&self, id: u32, from: Origin, bodies: Vec<Blob>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, String> {
+    pub async fn load(&self, id: u32, from: Origin, bodies: Vec<Body>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, Failure> {
         let request = Request::Load { id, from: from.clone() };
         let reply = match self.workspace() {
             Some(workspace) => run_in_page(&workspace, request, &bodies, Some(Rc::new(progress))).await,
@@ -162,13 +174,9 @@ impl Engine {
                 self.0.borrow_mut().bodies.push(Kept { id, from, bodies });
                 Ok(meta)
             }
-            other => Err(failure(other)),
+            Reply::Failed(failed) => Err(failed),
+            other => Err(Failure::engine(failure(other))),
         }
-    }
-
-    /// Keeps a body the page already read (the widget's synchronous API). In-page engines only.
-    pub fn adopt(&self, id: u32, usage: tally_core::Usage) -> Option<DatasetMeta> {
-        Some(self.workspace()?.borrow_mut().adopt(id, usage))
     }
 
     /// Frees datasets the page no longer shows.
@@ -192,6 +200,14 @@ impl Engine {
         }
     }
 
+    /// Stops the worker for good (the widget was destroyed); the engine then runs in the page.
+    pub fn stop(&self) {
+        let mut inner = self.0.borrow_mut();
+        inner.pending.clear();
+        inner.bodies.clear();
+        inner.transport = Transport::Page(Rc::default());
+    }
+
     /// Stops whatever the engine is doing: the worker is replaced and refilled with the loaded
     /// bodies; every request in flight fails with `reason`. (An in-page engine has nothing to stop.)
     pub fn restart(&self, reason: &str) {
@@ -210,7 +226,8 @@ impl Engine {
             (std::mem::take(&mut inner.pending), inner.bodies.clone())
         };
         for (_, p) in pending {
-            let _ = p.done.send(Reply::Failed(reason.to_string()));
+            let failed = if reason == "cancelled" { Failure::cancelled() } else { Failure::engine(reason) };
+            let _ = p.done.send(Reply::Failed(failed));
         }
         let transport = match worker.then(|| self.start_worker()).flatten() {
             Some(link) => Transport::Worker(link),
@@ -275,29 +292,37 @@ impl Engine {
     }
 
     /// Posts a request to the worker and waits for its answer.
-    async fn send(&self, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
+    async fn send(&self, request: Request, bodies: &[Body], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
         match self.post(request, bodies, progress) {
-            Ok(answer) => answer.await.unwrap_or_else(|_| Reply::Failed("cancelled".into())),
+            Ok(answer) => answer.await.unwrap_or_else(|_| Reply::Failed(Failure::cancelled())),
             Err(reply) => reply,
         }
     }
 
     /// Posts a request to the worker now; the answer arrives on the returned channel.
-    fn post(&self, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Result<oneshot::Receiver<Reply>, Reply> {
+    fn post(&self, request: Request, bodies: &[Body], progress: Option<Rc<dyn Fn(usize)>>) -> Result<oneshot::Receiver<Reply>, Reply> {
         let (done, answer) = oneshot::channel();
         let mut inner = self.0.borrow_mut();
         let number = inner.next_request;
         inner.next_request += 1;
         let Transport::Worker(link) = &inner.transport else {
-            return Err(Reply::Failed("the engine is not running".into()));
+            return Err(Reply::Failed(Failure::engine("the engine is not running")));
         };
-        let json = serde_json::to_string(&Envelope { request: number, body: &request }).map_err(|e| Reply::Failed(e.to_string()))?;
+        let json = serde_json::to_string(&Envelope { request: number, body: &request }).map_err(|e| Reply::Failed(Failure::engine(e.to_string())))?;
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"json".into(), &json.into());
-        let list: js_sys::Array = bodies.iter().collect();
+        let list = js_sys::Array::new();
+        let transfer = js_sys::Array::new();
+        for body in bodies {
+            let (entry, port) = body.to_message();
+            list.push(&entry);
+            if let Some(port) = port {
+                transfer.push(&port);
+            }
+        }
         let _ = js_sys::Reflect::set(&message, &"bodies".into(), &list);
-        if link.worker.post_message(&message).is_err() {
-            return Err(Reply::Failed("the engine could not be reached".into()));
+        if link.worker.post_message_with_transfer(&message, &transfer).is_err() {
+            return Err(Reply::Failed(Failure::engine("the engine could not be reached")));
         }
         inner.pending.insert(number, Pending { done, progress, request, bodies: bodies.to_vec() });
         Ok(answer)
@@ -324,10 +349,34 @@ impl Engine {
     }
 }
 
+/// Where to start the worker from. A worker's script must come from the page's own origin: for a
+/// widget served from another site, the worker starts from a one-line module of the page's own (a
+/// `blob:` address) that imports the script from there, with CORS, as the widget's own files are.
+/// A host page whose Content-Security-Policy refuses such a worker gets the engine in the page.
+fn worker_url(script: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let url = web_sys::Url::new_with_base(script, &location.href().ok()?).ok()?;
+    if url.origin() == location.origin().ok()? {
+        return Some(url.href());
+    }
+    let shim = format!("import {};", serde_json::to_string(&url.href()).ok()?);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&shim.into()), &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+impl Drop for WorkerLink {
+    /// A worker nothing refers to any more (a destroyed widget) stops, and frees its memory.
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
 /// The message of a reply that is not the one expected.
 pub fn failure(reply: Reply) -> String {
     match reply {
-        Reply::Failed(message) => message,
+        Reply::Failed(failed) => failed.message,
         other => format!("the engine answered unexpectedly ({})", short_name(&other)),
     }
 }
@@ -350,27 +399,46 @@ pub(super) fn wasm_memory_bytes() -> f64 {
     wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| m.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64)
 }
 
+/// For a request to load one body of a provider given or to detect: `Some` with the provider, if given.
+fn request_one_body(request: &Request) -> Option<Option<tally_core::Source>> {
+    match request {
+        Request::Load { from, .. } => from.one_body(),
+        _ => None,
+    }
+}
+
 /// Answers a request with an in-page engine.
-async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodies: &[Blob], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
-    // One body, read as the worker reads it: a chunk at a time (the page stays responsive between
-    // chunks, and a big Aether body is never held whole).
-    if let (Request::Load { id, from: Origin::Body }, [blob]) = (&request, bodies) {
+async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodies: &[Body], progress: Option<Rc<dyn Fn(usize)>>) -> Reply {
+    let unreadable = || Reply::Failed(Failure::new("unreadable", UNREADABLE));
+    // One body, read as the worker reads it: a chunk at a time (a big Aether body is never held
+    // whole, and the page stays responsive between the chunks of a `Blob`).
+    if let (Request::Load { id, .. }, [body], Some(source)) = (&request, bodies, request_one_body(&request)) {
         let mut report = |items: usize| {
             if let Some(progress) = &progress {
                 progress(items);
             }
         };
-        return match read_usage_from_blob(blob, &|| 0.0, &mut ReadCost::default(), &mut report).await {
-            Ok(read) => workspace.borrow_mut().keep(*id, read.map_err(|e| e.to_string())),
-            Err(_) => Reply::Failed(UNREADABLE.into()),
+        let read = match body {
+            Body::Blob(blob) => match read_usage_from(blob, source, &|| 0.0, &mut ReadCost::default(), &mut report).await {
+                Ok(read) => read,
+                Err(_) => return unreadable(),
+            },
+            Body::Bytes(bytes) => read_array(bytes, source, &mut report),
         };
+        return workspace.borrow_mut().keep(*id, read.map_err(|e| Failure::from(&e)));
     }
     let mut bytes = Vec::with_capacity(bodies.len());
     for body in bodies {
-        let mut whole = Vec::with_capacity(body.size() as usize);
-        if read_blob(body, &|| 0.0, &mut ReadCost::default(), &mut whole).await.is_err() {
-            return Reply::Failed(UNREADABLE.into());
-        }
+        let whole = match body {
+            Body::Blob(blob) => {
+                let mut whole = Vec::with_capacity(blob.size() as usize);
+                if read_chunks(blob, &|| 0.0, &mut ReadCost::default(), &mut whole).await.is_err() {
+                    return unreadable();
+                }
+                whole
+            }
+            Body::Bytes(array) => array.to_vec(),
+        };
         bytes.push(whole);
     }
     workspace.borrow_mut().handle(request, &bytes, &mut |r| {

@@ -33,6 +33,8 @@ pub enum Request {
 pub enum Origin {
     /// One body of any provider (a sample, a file, a paste): the provider is detected.
     Body,
+    /// One body of this provider (the widget's `source` option).
+    Of(Source),
     /// Bodies fetched from `source`'s API, one per request range (RFC 3339 start and end, or none),
     /// merged into one dataset.
     Fetched {
@@ -43,6 +45,17 @@ pub enum Origin {
         /// Each request's label ("2026-11"), to say which one a problem is in.
         labels: Vec<String>,
     },
+}
+
+impl Origin {
+    /// For one body of a provider given or to detect: `Some` with the provider, if given.
+    pub fn one_body(&self) -> Option<Option<Source>> {
+        match self {
+            Origin::Body => Some(None),
+            Origin::Of(source) => Some(Some(*source)),
+            Origin::Fetched { .. } => None,
+        }
+    }
 }
 
 /// What every computation depends on: which datasets, which prices, which "now".
@@ -162,7 +175,51 @@ pub enum Reply {
     /// A download's text.
     Text(String),
     /// The request failed; the message says what and where.
-    Failed(String),
+    Failed(Failure),
+}
+
+/// Why a request failed: a code a program can act on (the core's error codes, such as `field` or
+/// `provider`, or the engine's own: `cancelled`, `unreadable`, `engine`) and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The kind of failure.
+    pub code: String,
+    /// What failed and where (a field path for a body at fault).
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure of the engine itself (`engine`), not of the data.
+    pub fn engine(message: impl Into<String>) -> Self {
+        Failure::new("engine", message)
+    }
+
+    /// A failure with this code.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Failure { code: code.to_string(), message: message.into() }
+    }
+
+    /// Work stopped on purpose (the user pressed Cancel).
+    pub fn cancelled() -> Self {
+        Failure::new("cancelled", "cancelled")
+    }
+
+    /// Whether the work was cancelled rather than failing.
+    pub fn is_cancelled(&self) -> bool {
+        self.code == "cancelled"
+    }
+}
+
+impl From<&tally_core::Error> for Failure {
+    fn from(e: &tally_core::Error) -> Self {
+        Failure::new(e.code(), e.to_string())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// A reply with the number of the request it answers (the worker's message format).

@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::body::{read_blob, read_usage_from_blob, UNREADABLE};
-use super::protocol::{Envelope, Origin, ReadCost, Reply, Request};
+use super::body::{read_chunks, read_usage_from, Chunks, PortChunks, UNREADABLE};
+use super::protocol::{Envelope, Failure, ReadCost, Reply, Request};
 use super::workspace::Workspace;
 
 thread_local! {
@@ -50,6 +50,28 @@ fn enqueue(scope: &DedicatedWorkerGlobalScope, message: JsValue) {
     });
 }
 
+/// A body as it arrived from the page: a `Blob`, or a port the page sends bytes through.
+enum Incoming {
+    Blob(Blob),
+    Port(PortChunks),
+}
+
+impl Incoming {
+    fn from_message(entry: JsValue) -> Option<Self> {
+        match entry.dyn_into::<Blob>() {
+            Ok(blob) => Some(Incoming::Blob(blob)),
+            Err(entry) => PortChunks::from_message(&entry).map(Incoming::Port),
+        }
+    }
+
+    fn chunks(&self) -> &dyn Chunks {
+        match self {
+            Incoming::Blob(blob) => blob,
+            Incoming::Port(port) => port,
+        }
+    }
+}
+
 /// Answers one message `{json, bodies}` from the page.
 async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let json = js_sys::Reflect::get(message, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
@@ -62,27 +84,27 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let clock = scope.performance();
     let now = || clock.as_ref().map_or(0.0, web_sys::Performance::now);
     let mut cost = ReadCost::default();
-    let blobs: Vec<Blob> = js_sys::Reflect::get(message, &"bodies".into())
+    let bodies_in: Vec<Incoming> = js_sys::Reflect::get(message, &"bodies".into())
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
-        .map(|a| a.iter().filter_map(|b| b.dyn_into::<Blob>().ok()).collect())
+        .map(|a| a.iter().filter_map(Incoming::from_message).collect())
         .unwrap_or_default();
-    let unreadable = || Reply::Failed(UNREADABLE.into());
-    let mut reply = match (req, blobs.as_slice()) {
+    let unreadable = || Reply::Failed(Failure::new("unreadable", UNREADABLE));
+    let mut reply = match (req, bodies_in.as_slice()) {
         // One body of any provider (a file, a sample, a paste): each chunk scanned as it comes in,
         // so progress counts items from the first chunk, and a plain Aether body is held a chunk at
         // a time (`body`). (The browser does not read on while the worker scans: no time is saved,
         // docs/PERFORMANCE.md.)
-        (Request::Load { id, from: Origin::Body }, [blob]) => {
+        (Request::Load { id, from }, [body]) if from.one_body().is_some() => {
             let mut progress = |items: usize| post(Reply::Progress { items });
-            let Ok(usage) = read_usage_from_blob(blob, &now, &mut cost, &mut progress).await else { return post(unreadable()) };
-            WORKSPACE.with(|w| w.borrow_mut().keep(id, usage.map_err(|e| e.to_string())))
+            let Ok(usage) = read_usage_from(body.chunks(), from.one_body().flatten(), &now, &mut cost, &mut progress).await else { return post(unreadable()) };
+            WORKSPACE.with(|w| w.borrow_mut().keep(id, usage.map_err(|e| Failure::from(&e))))
         }
-        (req, blobs) => {
+        (req, bodies_in) => {
             let mut bodies = Vec::new();
-            for blob in blobs {
-                let mut bytes = Vec::with_capacity(blob.size() as usize);
-                if read_blob(blob, &now, &mut cost, &mut bytes).await.is_err() {
+            for body in bodies_in {
+                let mut bytes = Vec::with_capacity(body.chunks().size());
+                if read_chunks(body.chunks(), &now, &mut cost, &mut bytes).await.is_err() {
                     return post(unreadable());
                 }
                 bodies.push(bytes);

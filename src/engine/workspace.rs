@@ -9,7 +9,7 @@ use tally_core::{
     PriceBook, Priced, Scenario, Usage,
 };
 
-use super::protocol::{DatasetMeta, Export, Inputs, Job, Origin, ReadCost, Reply, Request};
+use super::protocol::{DatasetMeta, Export, Failure, Inputs, Job, Origin, ReadCost, Reply, Request};
 
 /// The loaded datasets, by the page's ids.
 #[derive(Default)]
@@ -38,7 +38,7 @@ impl Workspace {
                 if let Some((_, reply)) = self.answers.iter().find(|(key, _)| key.0 == job && key.1 == inputs) {
                     return reply.clone();
                 }
-                let reply = self.compute(&job, &inputs).unwrap_or_else(Reply::Failed);
+                let reply = self.compute(&job, &inputs).unwrap_or_else(|e| Reply::Failed(Failure::engine(e)));
                 if !matches!(job, Job::Export(_)) && !matches!(reply, Reply::Failed(_)) {
                     if self.answers.len() == KEPT_ANSWERS {
                         self.answers.pop_front();
@@ -52,19 +52,16 @@ impl Workspace {
 
     /// Keeps a body read elsewhere as dataset `id` (the worker reads a file as it arrives), or
     /// passes its failure on.
-    pub fn keep(&mut self, id: u32, read: Result<Usage, String>) -> Reply {
+    pub fn keep(&mut self, id: u32, read: Result<Usage, Failure>) -> Reply {
         match read {
-            Ok(usage) => Reply::Loaded(self.adopt(id, usage)),
+            Ok(usage) => {
+                let meta = meta(&usage);
+                self.datasets.retain(|(i, _)| *i != id);
+                self.datasets.push((id, Arc::new(usage)));
+                Reply::Loaded(meta)
+            }
             Err(e) => Reply::Failed(e),
         }
-    }
-
-    /// Keeps a body read elsewhere (the widget validates bodies synchronously for its JS API).
-    pub fn adopt(&mut self, id: u32, usage: Usage) -> DatasetMeta {
-        let meta = meta(&usage);
-        self.datasets.retain(|(i, _)| *i != id);
-        self.datasets.push((id, Arc::new(usage)));
-        meta
     }
 
     fn load(&mut self, id: u32, from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
@@ -120,26 +117,27 @@ impl Workspace {
 }
 
 /// Reads a dataset's bodies as their origin says.
-fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Result<Usage, String> {
+fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Result<Usage, Failure> {
     match from {
-        Origin::Body => {
-            let [body] = bodies else { return Err(format!("expected one body, {} arrived", bodies.len())) };
-            read_usage_with_progress(body, None, &mut |items| progress(Reply::Progress { items })).map_err(|e| e.to_string())
+        Origin::Body | Origin::Of(_) => {
+            let [body] = bodies else { return Err(Failure::engine(format!("expected one body, {} arrived", bodies.len()))) };
+            let source = from.one_body().flatten();
+            read_usage_with_progress(body, source, &mut |items| progress(Reply::Progress { items })).map_err(|e| Failure::from(&e))
         }
         Origin::Fetched { source, ranges, labels } => {
             if ranges.len() != bodies.len() || labels.len() != bodies.len() {
-                return Err(format!("expected {} bodies, {} arrived", ranges.len(), bodies.len()));
+                return Err(Failure::engine(format!("expected {} bodies, {} arrived", ranges.len(), bodies.len())));
             }
             let mut parts = Vec::with_capacity(bodies.len());
             for ((body, range), label) in bodies.iter().zip(ranges).zip(labels) {
                 let range = match range {
-                    Some((start, end)) => Some((parse_timestamp(start)?, parse_timestamp(end)?)),
+                    Some((start, end)) => Some((parse_timestamp(start).map_err(Failure::engine)?, parse_timestamp(end).map_err(Failure::engine)?)),
                     None => None,
                 };
-                let usage = read_fetched_range(body, range, *source).map_err(|e| e.in_file(format!("{} ({label})", source.display_name())).to_string())?;
+                let usage = read_fetched_range(body, range, *source).map_err(|e| Failure::from(&e.in_file(format!("{} ({label})", source.display_name()))))?;
                 parts.push(usage);
             }
-            merge(parts).ok_or_else(|| "nothing was fetched".to_string())
+            merge(parts).ok_or_else(|| Failure::engine("nothing was fetched"))
         }
     }
 }
