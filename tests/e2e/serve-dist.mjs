@@ -1,5 +1,6 @@
 // A tiny static server for the built app (dist/) on 127.0.0.1, with the right MIME types
-// (application/wasm matters: browsers stream-compile only with it). Used by Playwright.
+// (application/wasm matters: browsers stream-compile only with it). Used by Playwright. Files are
+// served with CORS, as a site serving the widget to other sites' pages must.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -19,7 +20,7 @@ createServer(async (req, res) => {
     if (!path.startsWith(root)) { res.writeHead(403).end(); return; }
     if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
     const body = await readFile(path);
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
     res.end(body);
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -1,5 +1,5 @@
 import { test, expect, expected, fixtureText, repo, artifacts } from '../fixtures';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,10 +87,9 @@ test('summarize() returns the same numbers as the CLI for each fixture, and erro
   expect(provider).toBe('provider');
 });
 
-test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
-  void consoleErrors;
-  test.setTimeout(120_000);
-  // About 38 MB: more than two of the 16 MB chunks the widget reads bytes in.
+/** A generated Aether body of about 38 MB (more than two of the 16 MB chunks bytes are read in),
+ * the same body with its last quantity "x", and the CLI's summary of the good one. */
+function bigBodies() {
   const dir = mkdtempSync(join(tmpdir(), 'tally-widget-'));
   const good = join(dir, 'big.json');
   const cli = join(repo, 'target/release/tally');
@@ -101,17 +100,117 @@ test('a big body given as bytes gives the CLI\'s summary, and a fault near its e
   const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
-  await page.route('**/big.json', (route) => route.fulfill({ path: good, contentType: 'application/json' }));
-  await page.route('**/bad.json', (route) => route.fulfill({ path: bad, contentType: 'application/json' }));
+  return { good, bad, want, prices: readFileSync(prices, 'utf8') };
+}
+
+const BAD_LAST_QUANTITY = { code: 'field', message: 'items[119999].quantity: expected a number, found "x"' };
+
+test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
+  void consoleErrors;
+  test.setTimeout(120_000);
+  const big = bigBodies();
+  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
+  await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
   await page.goto(EXAMPLE);
   await page.waitForFunction(() => (window as any).Tally);
   const summarize = (url: string, prices: string) => page.evaluate(async ([url, prices, asOf]) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return (window as any).Tally.summarize(bytes, { prices, asOf }).catch((e: any) => ({ code: e.code, message: e.message }));
   }, [url, prices, AS_OF]);
-  const pricesText = readFileSync(prices, 'utf8');
-  expect(await summarize('/big.json', pricesText)).toEqual(want);
-  expect(await summarize('/bad.json', pricesText)).toEqual({ code: 'field', message: 'items[119999].quantity: expected a number, found "x"' });
+  expect(await summarize('/big.json', big.prices)).toEqual(big.want);
+  expect(await summarize('/bad.json', big.prices)).toEqual(BAD_LAST_QUANTITY);
+});
+
+/** Mounts a card widget on a big body fetched from `url`, in a fresh element; says where its
+ * engine ran, what it shows, and whether the host's bytes are as they were. */
+function mountBig(page: import('@playwright/test').Page, url: string, prices: string, engine?: string, widget = '/tally-widget.js') {
+  return page.evaluate(async ([url, prices, asOf, engine, widget]) => {
+    const Tally = (window as any).Tally ?? await import(widget!);
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const copy = bytes.slice();
+    const element = document.createElement('div');
+    document.body.append(element);
+    const options: any = { view: 'card', body: bytes, prices, asOf };
+    if (engine) options.engine = engine;
+    try {
+      const handle = await Tally.mount(element, options);
+      const shadow = element.shadowRoot!;
+      while (!shadow.querySelector('[data-testid=total]')) await new Promise((r) => setTimeout(r, 10));
+      const unchanged = bytes.length === copy.length && bytes.every((b: number, i: number) => b === copy[i]);
+      const result = { engine: handle.engine, total: shadow.querySelector('[data-testid=total]')!.getAttribute('data-value'), unchanged };
+      handle.destroy();
+      return result;
+    } catch (e: any) {
+      return { code: e.code, message: e.message, left: element.shadowRoot?.childNodes.length ?? 0 };
+    } finally {
+      element.remove();
+    }
+  }, [url, prices, AS_OF, engine, widget]);
+}
+
+test('a mounted widget reads a big body in a Web Worker, leaves the host\'s bytes as they were, and rejects a faulty one with its code', async ({ page, consoleErrors }) => {
+  void consoleErrors;
+  test.setTimeout(120_000);
+  const big = bigBodies();
+  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
+  await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto(EXAMPLE);
+  await page.waitForFunction(() => (window as any).Tally);
+  // The example's two small widgets compute in the page (its iframe-mode widget, a page of the
+  // app, has a worker of its own).
+  await expect(page.getByTestId('widget-a').getByTestId('total')).toBeVisible({ timeout: 30_000 });
+  const before = workers.length;
+
+  expect(await mountBig(page, '/big.json', big.prices)).toEqual({ engine: 'worker', total: big.want.total, unchanged: true });
+  expect(workers.slice(before)).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
+  // The fast reader steps aside at the last item after dropping the body's start: the worker asks
+  // the page for the bytes again and the general reader names the field. The widget is removed.
+  expect(await mountBig(page, '/bad.json', big.prices)).toEqual({ ...BAD_LAST_QUANTITY, left: 0 });
+  // Asked to, the same body is read in the page, with the same total.
+  expect(await mountBig(page, '/big.json', big.prices, 'page')).toEqual({ engine: 'page', total: big.want.total, unchanged: true });
+  expect(await mountBig(page, '/big.json', big.prices, 'somewhere')).toEqual({ code: 'usage', message: 'engine: expected auto, worker or page, found "somewhere"', left: 0 });
+});
+
+test('a widget served from another site reads a big body in a Web Worker of the host page\'s own', async ({ page, consoleErrors }) => {
+  void consoleErrors;
+  test.setTimeout(120_000);
+  const big = bigBodies();
+  // The host is another origin (another port: a second server); the widget's files come from the
+  // test server, with CORS. A worker's script must come from the page's origin: the widget starts
+  // one from a `blob:` module that imports the engine's script from its own site.
+  const site = mkdtempSync(join(tmpdir(), 'tally-host-'));
+  writeFileSync(join(site, 'host.html'), '<!doctype html><html><head><title>Another site</title></head><body></body></html>');
+  const server = spawn('node', [join(repo, 'tests/e2e/serve-dist.mjs'), site, '4174'], { stdio: 'ignore' });
+  await page.route('http://127.0.0.1:4174/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
+  for (let tries = 0; ; tries++) {
+    try { await page.goto('http://127.0.0.1:4174/host.html'); break; } catch (e) { if (tries > 50) throw e; await new Promise((r) => setTimeout(r, 100)); }
+  }
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  try {
+    const result = await mountBig(page, '/big.json', big.prices, undefined, 'http://127.0.0.1:4173/tally-widget.js');
+    expect(result).toEqual({ engine: 'worker', total: big.want.total, unchanged: true });
+    expect(workers).toHaveLength(1);
+    expect(workers[0]).toMatch(/^blob:http:\/\/127\.0\.0\.1:4174\//);
+  } finally {
+    server.kill();
+  }
+});
+
+test('a widget whose host page refuses workers reads a big body in the page', async ({ page }) => {
+  test.setTimeout(120_000);
+  const big = bigBodies();
+  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
+  // A host page whose Content-Security-Policy allows scripts from its own origin and no worker.
+  await page.route('**/no-workers.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    headers: { 'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'" },
+    body: '<!doctype html><html><head><title>No workers here</title></head><body></body></html>',
+  }));
+  await page.goto('/no-workers.html');
+  expect(await mountBig(page, '/big.json', big.prices, 'worker')).toEqual({ engine: 'page', total: big.want.total, unchanged: true });
 });
 
 test('iframe mode sizes its frame and ignores data from origins it does not allow', async ({ page, consoleErrors }) => {
