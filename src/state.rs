@@ -277,6 +277,7 @@ impl AppState {
             datasets,
             book: self.book.get().map(|(_, b)| b.to_json()),
             as_of: tally_core::rfc3339_millis(self.as_of.get()),
+            range: None,
         }
     }
 

@@ -3,9 +3,10 @@
 //! section 7 shape; `mount` renders a view into any element, inside a shadow root so that styles
 //! neither leak into nor depend on the host page.
 //!
-//! A mounted widget reads a big body in the engine's Web Worker, as the portal does, so the host
+//! A big body (4 MB or more) is read in the engine's Web Worker, as the portal does, so the host
 //! page stays responsive; the host's bytes go over a chunk at a time and are left as they were.
 
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine::body::{read_array, Body};
-use crate::engine::Origin;
+use crate::engine::{failure, Engine, Inputs, Job, Origin, Reply};
 use crate::loader::SAMPLES;
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
 use crate::state::AppState;
@@ -56,6 +57,8 @@ struct CallOptions {
     from: Option<String>,
     to: Option<String>,
     by: Option<String>,
+    asset_base: Option<String>,
+    engine: Option<String>,
 }
 
 /// The options without `body` and `prices`, which are read separately: handing a body of many
@@ -128,21 +131,73 @@ fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
 
 /// The SPEC section 7 summary of a body, as a plain object.
 #[wasm_bindgen(js_name = summarize)]
-pub fn summarize_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+pub async fn summarize_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let (o, book) = options(&options_value)?;
+    let ctx = context(&o)?;
+    if let Some(bytes) = body_for_worker(&body, &o)? {
+        return match in_worker(bytes, &o, book.as_ref(), ctx, Job::Summary).await? {
+            Reply::Summary(summary) => to_js(&*summary),
+            other => Err(js_error("engine", failure(other))),
+        };
+    }
     let usage = read(&body, &o)?;
-    let priced = price(&[&usage], book.as_ref(), context(&o)?).map_err(|e| js_error(e.code(), e.to_string()))?;
+    let priced = price(&[&usage], book.as_ref(), ctx).map_err(|e| js_error(e.code(), e.to_string()))?;
     to_js(&core_summarize(&priced).map_err(|e| js_error(e.code(), e.to_string()))?)
 }
 
 /// The SPEC section 7 breakdown of a body by `options.by` (`"month,resource_type"`).
 #[wasm_bindgen(js_name = breakdown)]
-pub fn breakdown_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+pub async fn breakdown_js(body: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let (o, book) = options(&options_value)?;
     let by = Dimension::parse_list(o.by.as_deref().unwrap_or("month")).map_err(|e| js_error("usage", e.to_string()))?;
+    let ctx = context(&o)?;
+    if let Some(bytes) = body_for_worker(&body, &o)? {
+        return match in_worker(bytes, &o, book.as_ref(), ctx, Job::Breakdown(by)).await? {
+            Reply::Breakdown(wire) => to_js(&tally_core::Breakdown::from(wire)),
+            other => Err(js_error("engine", failure(other))),
+        };
+    }
     let usage = read(&body, &o)?;
-    let priced = price(&[&usage], book.as_ref(), context(&o)?).map_err(|e| js_error(e.code(), e.to_string()))?;
+    let priced = price(&[&usage], book.as_ref(), ctx).map_err(|e| js_error(e.code(), e.to_string()))?;
     to_js(&core_breakdown(&priced, &by).map_err(|e| js_error(e.code(), e.to_string()))?)
+}
+
+thread_local! {
+    /// The engine of `summarize` and `breakdown` for big bodies: a worker started on first use and
+    /// shared by every call (each call's body is forgotten once answered).
+    static CALLS: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    static NEXT_CALL: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A body `summarize` or `breakdown` should read in a worker, as bytes: one of 4 MB or more given
+/// as bytes or a string (unless `engine` says otherwise). An object is read in the page.
+fn body_for_worker(body: &JsValue, o: &CallOptions) -> Result<Option<js_sys::Uint8Array>, JsValue> {
+    let size = match (body_array(body), body.dyn_ref::<js_sys::JsString>()) {
+        (Some(bytes), _) => bytes.length(),
+        (None, Some(text)) => text.length(),
+        (None, None) => 0,
+    };
+    if !wants_worker(o.engine.as_deref(), size)? || !(body.is_string() || body_array(body).is_some()) {
+        return Ok(None);
+    }
+    body_as_bytes(body).map(Some)
+}
+
+/// Reads `bytes` and computes `job` in the calls' engine (a worker, or the page if none starts).
+async fn in_worker(bytes: js_sys::Uint8Array, o: &CallOptions, book: Option<&PriceBook>, ctx: Context, job: Job) -> Result<Reply, JsValue> {
+    let script = format!("{}engine-worker.js", o.asset_base.as_deref().unwrap_or("./"));
+    let engine = CALLS.with(|c| c.borrow_mut().get_or_insert_with(|| Engine::in_worker_from(&script)).clone());
+    let id = NEXT_CALL.with(|n| n.replace(n.get() + 1));
+    let from = source_option(o)?.map_or(Origin::Body, Origin::Of);
+    engine.load(id, from, vec![Body::Bytes(bytes)], |_| {}).await.map_err(|f| js_error(&f.code, f.message))?;
+    let time = tally_core::rfc3339_millis;
+    let inputs = Inputs { datasets: vec![id], book: book.map(PriceBook::to_json), as_of: time(ctx.as_of), range: ctx.range.map(|(a, b)| (time(a), time(b))) };
+    let reply = engine.compute(job, inputs).await;
+    engine.forget(vec![id]);
+    match reply {
+        Reply::Failed(f) => Err(js_error(&f.code, f.message)),
+        other => Ok(other),
+    }
 }
 
 /// What a mounted widget shows and how.
@@ -215,10 +270,7 @@ async fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<Stri
     let body = js_sys::Reflect::get(js, &"body".into()).unwrap_or(JsValue::UNDEFINED);
     let base = o.asset_base.unwrap_or_default();
     if !body.is_undefined() && !body.is_null() {
-        let from = match source_option(&co)? {
-            Some(source) => Origin::Of(source),
-            None => Origin::Body,
-        };
+        let from = source_option(&co)?.map_or(Origin::Body, Origin::Of);
         let bytes = body_as_bytes(&body)?;
         let in_worker = wants_worker(o.engine.as_deref(), bytes.length())?;
         if in_worker != state.engine_in_worker.get_untracked() {

@@ -105,7 +105,7 @@ fn the_engine_answers_what_the_core_computes_and_names_bad_input() {
     let loaded = engine.handle(Request::Load { id: 7, from: Origin::Body }, &[SOURCES[1].1.to_vec()], &mut |_| {});
     let Reply::Loaded(meta) = loaded else { panic!("not loaded: {loaded:?}") };
     assert_eq!(meta.source, tally_core::Source::Hyperstack);
-    let inputs = Inputs { datasets: vec![7], book: None, as_of: "2026-11-23T12:00:00Z".into() };
+    let inputs = Inputs { datasets: vec![7], book: None, as_of: "2026-11-23T12:00:00Z".into(), range: None };
     let Reply::Summary(summary) = engine.handle(Request::Compute { job: Job::Summary, inputs: inputs.clone() }, &[], &mut |_| {}) else { panic!() };
     assert_eq!(summary.total.to_string(), "31897.62");
     let bad = engine.handle(Request::Load { id: 8, from: Origin::Body }, &[br#"{"items": [{"quantity": "x"}]}"#.to_vec()], &mut |_| {});

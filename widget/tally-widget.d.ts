@@ -9,6 +9,12 @@ export interface CallOptions {
   /** Request range for Elastic deployments without a period. */
   from?: string;
   to?: string;
+  /**
+   * Where the body is read and priced. "auto" (default): in a Web Worker from 4 MB up, so the page
+   * stays responsive, else in the page; "worker"; "page". Without a worker (the page's
+   * Content-Security-Policy refuses one, or the browser has none) it runs in the page.
+   */
+  engine?: 'auto' | 'worker' | 'page';
 }
 
 export interface Group { key: string; total: string }
@@ -40,7 +46,7 @@ export interface Breakdown {
 
 /**
  * A rejected promise carries a code ("syntax", "field", "provider", "shape", "currency", "usage";
- * for a mount or update also "cancelled", "unreadable", "engine") and a message.
+ * for a body read in a worker also "cancelled", "unreadable", "engine") and a message.
  */
 export interface TallyError extends Error { code: string }
 
@@ -57,12 +63,6 @@ export interface MountOptions extends CallOptions {
   theme?: 'light' | 'dark';
   /** BCP 47 locale for numbers and dates (default: the browser's). */
   locale?: string;
-  /**
-   * Where the body is read and priced. "auto" (default): in a Web Worker from 4 MB up, so the page
-   * stays responsive, else in the page; "worker"; "page". Without a worker (the page's
-   * Content-Security-Policy refuses one, or the browser has none) it runs in the page.
-   */
-  engine?: 'auto' | 'worker' | 'page';
 }
 
 export interface WidgetHandle {
@@ -77,5 +77,5 @@ export interface WidgetHandle {
 export function load(): Promise<unknown>;
 export function wasmMemoryBytes(): number;
 export function summarize(body: string | object | Uint8Array | ArrayBuffer, options?: CallOptions): Promise<Summary>;
-export function breakdown(body: string | object, options?: CallOptions & { by?: string }): Promise<Breakdown>;
+export function breakdown(body: string | object | Uint8Array | ArrayBuffer, options?: CallOptions & { by?: string }): Promise<Breakdown>;
 export function mount(element: HTMLElement, options?: MountOptions): Promise<WidgetHandle>;

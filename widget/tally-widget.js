@@ -38,16 +38,19 @@ function rethrow(e) {
   throw Object.assign(new Error(String(e)), { code: 'internal' });
 }
 
-/** The SPEC section 7 summary of a provider body (a JSON string keeps every digit exact). */
+/**
+ * The SPEC section 7 summary of a provider body (a JSON string keeps every digit exact). A body of
+ * 4 MB or more is read in a Web Worker (`options.engine`: "auto", "worker" or "page").
+ */
 export async function summarize(body, options = {}) {
   const t = await load();
-  try { return t.summarize(body, options); } catch (e) { rethrow(e); }
+  try { return await t.summarize(body, { assetBase, ...options }); } catch (e) { rethrow(e); }
 }
 
-/** A breakdown of a body by `options.by` ("month,resource_type"). */
+/** A breakdown of a body by `options.by` ("month,resource_type"); big bodies as `summarize`. */
 export async function breakdown(body, options = {}) {
   const t = await load();
-  try { return t.breakdown(body, options); } catch (e) { rethrow(e); }
+  try { return await t.breakdown(body, { assetBase, ...options }); } catch (e) { rethrow(e); }
 }
 
 /**

@@ -126,6 +126,14 @@ impl Engine {
         options.set_name("tally-engine");
         let script = self.0.borrow().script.clone();
         let worker = Worker::new_with_options(&worker_url(&script)?, &options).ok()?;
+        // The wasm this page has compiled, so the worker does not fetch and compile it again
+        // (`engine-worker.js` waits for this first message).
+        let wasm = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&wasm, &"wasm".into(), &wasm_bindgen::module());
+        if worker.post_message(&wasm).is_err() {
+            let _ = js_sys::Reflect::set(&wasm, &"wasm".into(), &JsValue::NULL);
+            worker.post_message(&wasm).ok()?;
+        }
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(inner) = weak.upgrade() {
@@ -138,7 +146,7 @@ impl Engine {
             event.prevent_default();
             if let Some(inner) = weak.upgrade() {
                 // Not from inside this handler: restarting drops the handler.
-                leptos::task::spawn_local(async move {
+                wasm_bindgen_futures::spawn_local(async move {
                     let engine = Engine(inner);
                     let (crashes, ready) = {
                         let mut i = engine.0.borrow_mut();
@@ -245,7 +253,7 @@ impl Engine {
         // of kept bodies stays as it is: it is what the page has loaded, whatever happens to a
         // worker (a second cancel during a refill must not forget anything).
         match self.workspace() {
-            Some(workspace) => leptos::task::spawn_local(async move {
+            Some(workspace) => wasm_bindgen_futures::spawn_local(async move {
                 for k in bodies {
                     run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
                 }
@@ -273,7 +281,7 @@ impl Engine {
         self.moved_to_page();
         let mut pending: Vec<(u64, Pending)> = pending.into_iter().collect();
         pending.sort_by_key(|(number, _)| *number);
-        leptos::task::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             for k in kept {
                 run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
             }

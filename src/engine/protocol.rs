@@ -67,6 +67,10 @@ pub struct Inputs {
     pub book: Option<String>,
     /// The instant used as "now" (RFC 3339).
     pub as_of: String,
+    /// The request range (RFC 3339 start and end) for Elastic deployments without a period: the
+    /// widget's `from` and `to`.
+    #[serde(default)]
+    pub range: Option<(String, String)>,
 }
 
 /// A computation.

@@ -38,7 +38,7 @@ impl Workspace {
                 if let Some((_, reply)) = self.answers.iter().find(|(key, _)| key.0 == job && key.1 == inputs) {
                     return reply.clone();
                 }
-                let reply = self.compute(&job, &inputs).unwrap_or_else(|e| Reply::Failed(Failure::engine(e)));
+                let reply = self.compute(&job, &inputs).unwrap_or_else(Reply::Failed);
                 if !matches!(job, Job::Export(_)) && !matches!(reply, Reply::Failed(_)) {
                     if self.answers.len() == KEPT_ANSWERS {
                         self.answers.pop_front();
@@ -69,48 +69,53 @@ impl Workspace {
         self.keep(id, read)
     }
 
-    fn compute(&self, job: &Job, inputs: &Inputs) -> Result<Reply, String> {
-        let as_of = parse_timestamp(&inputs.as_of).map_err(|e| format!("as_of: {e}"))?;
-        let ctx = Context { as_of, range: None };
+    fn compute(&self, job: &Job, inputs: &Inputs) -> Result<Reply, Failure> {
+        let instant = |name: &str, text: &str| parse_timestamp(text).map_err(|e| Failure::new("usage", format!("{name}: {e}")));
+        let as_of = instant("as_of", &inputs.as_of)?;
+        let range = match &inputs.range {
+            Some((from, to)) => Some((instant("from", from)?, instant("to", to)?)),
+            None => None,
+        };
+        let ctx = Context { as_of, range };
         let book = match &inputs.book {
-            Some(json) => Some(PriceBook::parse(json.as_bytes()).map_err(|e| format!("price book: {e}"))?),
+            Some(json) => Some(PriceBook::parse(json.as_bytes()).map_err(|e| Failure::new(e.code(), format!("price book: {e}")))?),
             None => None,
         };
         let usages = self.usages(&inputs.datasets)?;
-        let priced = || -> Result<Priced<'_>, String> {
+        let priced = || -> Result<Priced<'_>, Failure> {
             if usages.is_empty() {
-                return Err("nothing is loaded: load usage on the Data view first".into());
+                return Err(Failure::engine("nothing is loaded: load usage on the Data view first"));
             }
-            price(&usages, book.as_ref(), ctx).map_err(|e| e.to_string())
+            price(&usages, book.as_ref(), ctx).map_err(|e| Failure::from(&e))
         };
-        let scenario = |json: &str| Scenario::parse(json.as_bytes()).map_err(|e| format!("scenario: {e}"));
+        let scenario = |json: &str| Scenario::parse(json.as_bytes()).map_err(|e| Failure::new(e.code(), format!("scenario: {e}")));
         Ok(match job {
-            Job::Summary => Reply::Summary(Box::new(summarize(&priced()?).map_err(|e| e.to_string())?)),
-            Job::Breakdown(by) => Reply::Breakdown(breakdown(&priced()?, by).map_err(|e| e.to_string())?.into()),
+            Job::Summary => Reply::Summary(Box::new(summarize(&priced()?).map_err(|e| Failure::from(&e))?)),
+            Job::Breakdown(by) => Reply::Breakdown(breakdown(&priced()?, by).map_err(|e| Failure::from(&e))?.into()),
             Job::Estimate { scenario: json, from_nothing } => {
                 let base = if *from_nothing { Vec::new() } else { usages.clone() };
-                let (_, _, comparison) = estimate(&scenario(json)?, &base, book.as_ref(), ctx).map_err(|e| e.to_string())?;
+                let (_, _, comparison) = estimate(&scenario(json)?, &base, book.as_ref(), ctx).map_err(|e| Failure::from(&e))?;
                 Reply::Estimate(Box::new(comparison))
             }
             Job::Export(export) => Reply::Text(match export {
-                Export::SummaryCsv => summarize(&priced()?).map_err(|e| e.to_string())?.to_csv(),
-                Export::BreakdownCsv => breakdown(&priced()?, &[Dimension::Month, Dimension::ResourceType]).map_err(|e| e.to_string())?.to_csv(),
+                Export::SummaryCsv => summarize(&priced()?).map_err(|e| Failure::from(&e))?.to_csv(),
+                Export::BreakdownCsv => breakdown(&priced()?, &[Dimension::Month, Dimension::ResourceType]).map_err(|e| Failure::from(&e))?.to_csv(),
                 Export::FocusCsv => focus_csv(&priced()?),
                 Export::ComparisonCsv { scenario: json } => {
-                    estimate(&scenario(json)?, &usages, book.as_ref(), ctx).map_err(|e| e.to_string())?.2.to_csv()
+                    estimate(&scenario(json)?, &usages, book.as_ref(), ctx).map_err(|e| Failure::from(&e))?.2.to_csv()
                 }
             }),
         })
     }
 
-    fn usages(&self, ids: &[u32]) -> Result<Vec<&Usage>, String> {
+    fn usages(&self, ids: &[u32]) -> Result<Vec<&Usage>, Failure> {
         ids.iter()
             .map(|id| {
                 self.datasets
                     .iter()
                     .find(|(i, _)| i == id)
                     .map(|(_, u)| u.as_ref())
-                    .ok_or_else(|| format!("dataset {id} is not loaded in the engine (reload the page if this persists)"))
+                    .ok_or_else(|| Failure::engine(format!("dataset {id} is not loaded in the engine (reload the page if this persists)")))
             })
             .collect()
     }

@@ -80,7 +80,29 @@ test('summarize() returns the same numbers as the CLI for each fixture, and erro
     expect(js).toEqual(cli);
     const b = await page.evaluate(([body, prices, asOf]) => (window as any).Tally.breakdown(body, { prices, asOf, by: 'month,resource_type' }), [body, prices, AS_OF]);
     expect(b).toEqual(expected(source, 'breakdown-month-resource_type.expected.json'));
+    // The same through the engine's worker (what a body of 4 MB or more takes): the answers cross
+    // the worker's protocol and come out the same.
+    const viaWorker = await page.evaluate(async ([body, prices, asOf]) => {
+      const Tally = (window as any).Tally;
+      return {
+        summary: await Tally.summarize(body, { prices, asOf, engine: 'worker' }),
+        breakdown: await Tally.breakdown(body, { prices, asOf, by: 'month,resource_type', engine: 'worker' }),
+        day: await Tally.breakdown(body, { prices, asOf, by: 'day', engine: 'worker' }),
+      };
+    }, [body, prices, AS_OF]);
+    expect(viaWorker.summary).toEqual(cli);
+    expect(viaWorker.breakdown).toEqual(expected(source, 'breakdown-month-resource_type.expected.json'));
+    expect(viaWorker.day).toEqual(expected(source, 'breakdown-day.expected.json'));
   }
+  // The Elastic request range crosses too.
+  const ranged = await page.evaluate(async (body) => {
+    const Tally = (window as any).Tally;
+    const options = { asOf: '2026-11-23T12:00:00Z', from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+    return [await Tally.summarize(body, options), await Tally.summarize(body, { ...options, engine: 'worker' })];
+  }, fixtureText('elastic'));
+  expect(ranged[1]).toEqual(ranged[0]);
+  const viaWorker = await page.evaluate(() => (window as any).Tally.summarize('{"items": [{"quantity": "x"}]}', { engine: 'worker' }).then(() => null, (e: any) => ({ code: e.code, message: e.message })));
+  expect(viaWorker).toEqual({ code: 'field', message: 'items[0].quantity: expected a number, found "x"' });
   const rejected = await page.evaluate(() => (window as any).Tally.summarize('{"items": [{"quantity": "x"}]}').then(() => null, (e: any) => ({ code: e.code, message: e.message })));
   expect(rejected).toEqual({ code: 'field', message: 'items[0].quantity: expected a number, found "x"' });
   const provider = await page.evaluate((b) => (window as any).Tally.summarize(b).catch((e: any) => e.code), fixtureText('aether', 'error-401.json'));
@@ -103,6 +125,13 @@ function bigBodies() {
   return { good, bad, want, prices: readFileSync(prices, 'utf8') };
 }
 
+/** A blank host page on the app's origin (the example page's iframe starts a worker of its own). */
+async function blankHost(page: import('@playwright/test').Page) {
+  await page.route('**/blank-host.html', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><title>Host</title></head><body></body></html>' }));
+  await page.goto('/blank-host.html');
+  await page.evaluate(async () => { (window as any).Tally = await import('/tally-widget.js'); });
+}
+
 const BAD_LAST_QUANTITY = { code: 'field', message: 'items[119999].quantity: expected a number, found "x"' };
 
 test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
@@ -111,14 +140,23 @@ test('a big body given as bytes gives the CLI\'s summary, and a fault near its e
   const big = bigBodies();
   await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
   await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
-  await page.goto(EXAMPLE);
-  await page.waitForFunction(() => (window as any).Tally);
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await blankHost(page);
   const summarize = (url: string, prices: string) => page.evaluate(async ([url, prices, asOf]) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return (window as any).Tally.summarize(bytes, { prices, asOf }).catch((e: any) => ({ code: e.code, message: e.message }));
   }, [url, prices, AS_OF]);
+  // 38 MB: read in the engine's worker, one worker for every call.
   expect(await summarize('/big.json', big.prices)).toEqual(big.want);
   expect(await summarize('/bad.json', big.prices)).toEqual(BAD_LAST_QUANTITY);
+  expect(workers).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
+  // And in the page, when asked to.
+  const inPage = await page.evaluate(async ([url, prices, asOf]) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    return (window as any).Tally.summarize(bytes, { prices, asOf, engine: 'page' });
+  }, ['/big.json', big.prices, AS_OF]);
+  expect(inPage).toEqual(big.want);
 });
 
 /** Mounts a card widget on a big body fetched from `url`, in a fresh element; says where its
@@ -156,15 +194,21 @@ test('a mounted widget reads a big body in a Web Worker, leaves the host\'s byte
   await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
-  await page.goto(EXAMPLE);
-  await page.waitForFunction(() => (window as any).Tally);
-  // The example's two small widgets compute in the page (its iframe-mode widget, a page of the
-  // app, has a worker of its own).
-  await expect(page.getByTestId('widget-a').getByTestId('total')).toBeVisible({ timeout: 30_000 });
-  const before = workers.length;
+  await blankHost(page);
+  // A small body is read in the page.
+  const small = await page.evaluate(async ([body, asOf]) => {
+    const element = document.createElement('div');
+    document.body.append(element);
+    const handle = await (window as any).Tally.mount(element, { view: 'card', body, asOf });
+    const engine = handle.engine;
+    handle.destroy();
+    return engine;
+  }, [fixtureText('hyperstack'), AS_OF]);
+  expect(small).toBe('page');
+  expect(workers).toEqual([]);
 
   expect(await mountBig(page, '/big.json', big.prices)).toEqual({ engine: 'worker', total: big.want.total, unchanged: true });
-  expect(workers.slice(before)).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
+  expect(workers).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
   // The fast reader steps aside at the last item after dropping the body's start: the worker asks
   // the page for the bytes again and the general reader names the field. The widget is removed.
   expect(await mountBig(page, '/bad.json', big.prices)).toEqual({ ...BAD_LAST_QUANTITY, left: 0 });
