@@ -126,6 +126,7 @@ pub fn BreakdownPage() -> impl IntoView {
                 // Data is loaded but the engine has not answered this question yet.
                 _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                Ok((rows, _, _)) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
                 Ok((rows, _, _)) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
                 Ok((_, total, currency)) => {
                     let cur = currency.clone();

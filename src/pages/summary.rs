@@ -14,6 +14,8 @@ pub fn SummaryPage() -> impl IntoView {
         <section class="page" aria-labelledby="summary-title">
             <h1 id="summary-title">"Summary"</h1>
             {move || match summary.get() {
+                // The first body is on its way in (the notice above shows how far).
+                None if state.datasets.with(Vec::is_empty) && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
                 None if state.datasets.with(Vec::is_empty) => view! { <EmptyState/> }.into_any(),
                 None => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="summary-error">{e}</p> }.into_any(),

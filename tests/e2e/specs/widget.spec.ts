@@ -209,6 +209,30 @@ test('a mounted widget reads a big body in a Web Worker, leaves the host\'s byte
 
   expect(await mountBig(page, '/big.json', big.prices)).toEqual({ engine: 'worker', total: big.want.total, unchanged: true });
   expect(workers).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
+  // What the user sees while it reads: in every frame, the reading notice (never the portal's
+  // "Nothing loaded yet", which a widget has no way to act on), until the summary shows.
+  const frames = await page.evaluate(async ([url, prices, asOf]) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const element = document.createElement('div');
+    document.body.append(element);
+    const seen = new Set<string>();
+    let done = false;
+    const look = () => {
+      const shadow = element.shadowRoot;
+      if (shadow?.querySelector('[data-testid=empty]')) seen.add('empty');
+      if (shadow?.querySelector('[data-testid=reading]')) seen.add('reading');
+      if (shadow?.querySelector('[role=progressbar], progress')) seen.add('progress');
+      if (shadow?.querySelector('[data-testid=total]')) seen.add('total');
+      if (!done) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+    const handle = await (window as any).Tally.mount(element, { view: 'summary', body: bytes, prices, asOf });
+    while (!element.shadowRoot!.querySelector('[data-testid=total]')) await new Promise((r) => requestAnimationFrame(r));
+    done = true;
+    handle.destroy();
+    return [...seen].sort();
+  }, ['/big.json', big.prices, AS_OF]);
+  expect(frames).toEqual(['progress', 'reading', 'total']);
   // The fast reader steps aside at the last item after dropping the body's start: the worker asks
   // the page for the bytes again and the general reader names the field. The widget is removed.
   expect(await mountBig(page, '/bad.json', big.prices)).toEqual({ ...BAD_LAST_QUANTITY, left: 0 });
