@@ -14,10 +14,11 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(as_of_from_url().unwrap_or_else(now));
     // The page stays responsive while the engine reads and prices big bodies in a worker.
     state.use_worker();
-    provide_context(state);
     if let Some(request) = crate::embed::from_url() {
+        provide_context(state.embedded());
         return view! { <crate::embed::EmbedView request=request/> }.into_any();
     }
+    provide_context(state);
     // The bundled Aether sample is there from the first paint: no network, no token needed.
     leptos::task::spawn_local(load_sample(state, SAMPLES[0]));
     // A shared link carries its scenario in the fragment; otherwise the last one saved here.

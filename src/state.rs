@@ -147,6 +147,9 @@ pub struct AppState {
     pub work: RwSignal<Option<Work>>,
     /// Computations in flight.
     pub computing: RwSignal<u32>,
+    /// Shown inside someone else's page (the widget, the iframe mode), with no way to load data
+    /// from the page itself.
+    pub embedded: bool,
 }
 
 impl AppState {
@@ -167,7 +170,13 @@ impl AppState {
             engine_in_worker: RwSignal::new(false),
             work: RwSignal::new(None),
             computing: RwSignal::new(0),
+            embedded: false,
         }
+    }
+
+    /// The same state, shown inside someone else's page.
+    pub fn embedded(self) -> Self {
+        AppState { embedded: true, ..self }
     }
 
     /// Moves the engine into a Web Worker (the portal; the widget, for a big body).

@@ -21,6 +21,11 @@ use crate::loader::SAMPLES;
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
 use crate::state::AppState;
 
+/// The `code` of an error made by [`js_error`].
+fn error_code(error: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(error, &"code".into()).ok()?.as_string()
+}
+
 /// An error for JavaScript: `{code, message}`, which the JS wrapper turns into a rejected promise.
 fn js_error(code: &str, message: impl Into<String>) -> JsValue {
     let o = js_sys::Object::new();
@@ -329,7 +334,7 @@ pub async fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Res
     let _ = shadow.append_child(&root);
 
     let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
-    let state = AppState::new(now);
+    let state = AppState::new(now).embedded();
     let view = RwSignal::new("summary".to_string());
     let target: web_sys::HtmlElement = root.clone().unchecked_into();
     let handle = leptos::mount::mount_to(target, move || {
@@ -348,6 +353,11 @@ pub async fn mount(element: web_sys::HtmlElement, options_value: JsValue) -> Res
     // Mounting set up Leptos's task executor, which loading a sample needs.
     let widget = WidgetHandle { host: element, root, state, view, handle: Some(handle) };
     if let Err(e) = apply(state, &widget.host, view, &options_value).await {
+        // The user stopped the read (Cancel in the widget): the widget stays, showing nothing,
+        // and the host gets its handle. Any other failure is the host's to handle.
+        if error_code(&e).as_deref() == Some("cancelled") {
+            return Ok(widget);
+        }
         widget.destroy();
         return Err(e);
     }

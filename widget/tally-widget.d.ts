@@ -78,4 +78,8 @@ export function load(): Promise<unknown>;
 export function wasmMemoryBytes(): number;
 export function summarize(body: string | object | Uint8Array | ArrayBuffer, options?: CallOptions): Promise<Summary>;
 export function breakdown(body: string | object | Uint8Array | ArrayBuffer, options?: CallOptions & { by?: string }): Promise<Breakdown>;
+/**
+ * Renders a view into `element` once its body is read. Rejects (and removes the widget) when the
+ * body cannot be read; resolves, the widget showing nothing, when the user cancels a long read.
+ */
 export function mount(element: HTMLElement, options?: MountOptions): Promise<WidgetHandle>;

@@ -28,12 +28,17 @@ pub fn SummaryPage() -> impl IntoView {
 #[component]
 fn EmptyState() -> impl IntoView {
     let state = expect_context::<AppState>();
+    if state.embedded {
+        // Inside someone else's page the data comes from that page: nothing here to load it with.
+        return view! { <div class="empty" data-testid="empty"><p>"No usage loaded."</p></div> }.into_any();
+    }
     view! {
         <div class="empty" data-testid="empty">
             <p>"Nothing loaded yet. Pick a sample above, or load your own usage JSON."</p>
             <button class="primary" on:click=move |_| state.view.set(View::Data)>"Load data"</button>
         </div>
     }
+    .into_any()
 }
 
 #[component]

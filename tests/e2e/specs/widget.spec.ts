@@ -241,6 +241,32 @@ test('a mounted widget reads a big body in a Web Worker, leaves the host\'s byte
   expect(await mountBig(page, '/big.json', big.prices, 'somewhere')).toEqual({ code: 'usage', message: 'engine: expected auto, worker or page, found "somewhere"', left: 0 });
 });
 
+test('Cancel in a widget stops a big read: the widget stays, showing nothing, and mount resolves', async ({ page, consoleErrors }) => {
+  void consoleErrors;
+  test.setTimeout(120_000);
+  await blankHost(page);
+  // About 130 MB (the fixture's items repeated), so the read lasts long enough to be cancelled;
+  // built in the page, as a host would hold it.
+  await page.evaluate(async (fixture) => {
+    const body = JSON.parse(fixture);
+    const items = [];
+    for (let i = 0; i < 350; i++) items.push(...body.items);
+    body.items = items;
+    body.total_eur = null;
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    const element = document.createElement('div');
+    element.id = 'costs';
+    document.body.append(element);
+    (window as any).mounting = (window as any).Tally.mount(element, { view: 'summary', body: bytes }).then((h: any) => ({ engine: h.engine }), (e: any) => ({ code: e.code }));
+  }, fixtureText('aether'));
+  const widget = page.locator('#costs');
+  await widget.getByRole('button', { name: 'Cancel' }).click();
+  expect(await page.evaluate(() => (window as any).mounting)).toEqual({ engine: 'worker' });
+  await expect(widget.getByTestId('empty')).toHaveText('No usage loaded.');
+  await expect(widget.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+  await expect(widget.getByRole('button', { name: 'Load data' })).toHaveCount(0);
+});
+
 test('a widget served from another site reads a big body in a Web Worker of the host page\'s own', async ({ page, consoleErrors }) => {
   void consoleErrors;
   test.setTimeout(120_000);
