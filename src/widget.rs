@@ -6,7 +6,7 @@
 //! A big body (4 MB or more) is read in the engine's Web Worker, as the portal does, so the host
 //! page stays responsive; the host's bytes go over a chunk at a time and are left as they were.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -168,9 +168,7 @@ pub async fn breakdown_js(body: JsValue, options_value: JsValue) -> Result<JsVal
 }
 
 thread_local! {
-    /// The engine of `summarize` and `breakdown` for big bodies: a worker started on first use and
-    /// shared by every call (each call's body is forgotten once answered).
-    static CALLS: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// Dataset ids for `summarize` and `breakdown` calls (each call has an engine of its own).
     static NEXT_CALL: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -188,17 +186,23 @@ fn body_for_worker(body: &JsValue, o: &CallOptions) -> Result<Option<js_sys::Uin
     body_as_bytes(body).map(Some)
 }
 
-/// Reads `bytes` and computes `job` in the calls' engine (a worker, or the page if none starts).
+/// Reads `bytes` and computes `job` in a worker of its own (or in the page if none starts). The
+/// worker stops once it has answered: a worker's wasm memory never shrinks, and an idle one would
+/// hold the peak of the biggest body it read (172 MB after 1M items). Starting one costs little,
+/// as it gets the page's compiled wasm.
 async fn in_worker(bytes: js_sys::Uint8Array, o: &CallOptions, book: Option<&PriceBook>, ctx: Context, job: Job) -> Result<Reply, JsValue> {
-    let script = format!("{}engine-worker.js", o.asset_base.as_deref().unwrap_or("./"));
-    let engine = CALLS.with(|c| c.borrow_mut().get_or_insert_with(|| Engine::in_worker_from(&script)).clone());
+    let engine = Engine::in_worker_from(&format!("{}engine-worker.js", o.asset_base.as_deref().unwrap_or("./")));
     let id = NEXT_CALL.with(|n| n.replace(n.get() + 1));
     let from = source_option(o)?.map_or(Origin::Body, Origin::Of);
-    engine.load(id, from, vec![Body::Bytes(bytes)], |_| {}).await.map_err(|f| js_error(&f.code, f.message))?;
-    let time = tally_core::rfc3339_millis;
-    let inputs = Inputs { datasets: vec![id], book: book.map(PriceBook::to_json), as_of: time(ctx.as_of), range: ctx.range.map(|(a, b)| (time(a), time(b))) };
-    let reply = engine.compute(job, inputs).await;
-    engine.forget(vec![id]);
+    let reply = match engine.load(id, from, vec![Body::Bytes(bytes)], |_| {}).await {
+        Ok(_) => {
+            let time = tally_core::rfc3339_millis;
+            let inputs = Inputs { datasets: vec![id], book: book.map(PriceBook::to_json), as_of: time(ctx.as_of), range: ctx.range.map(|(a, b)| (time(a), time(b))) };
+            engine.compute(job, inputs).await
+        }
+        Err(failed) => Reply::Failed(failed),
+    };
+    engine.stop();
     match reply {
         Reply::Failed(f) => Err(js_error(&f.code, f.message)),
         other => Ok(other),

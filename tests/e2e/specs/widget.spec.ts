@@ -147,10 +147,11 @@ test('a big body given as bytes gives the CLI\'s summary, and a fault near its e
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return (window as any).Tally.summarize(bytes, { prices, asOf }).catch((e: any) => ({ code: e.code, message: e.message }));
   }, [url, prices, AS_OF]);
-  // 38 MB: read in the engine's worker, one worker for every call.
+  // 38 MB: read in an engine worker of its own, stopped once it has answered.
   expect(await summarize('/big.json', big.prices)).toEqual(big.want);
   expect(await summarize('/bad.json', big.prices)).toEqual(BAD_LAST_QUANTITY);
-  expect(workers).toEqual(['http://127.0.0.1:4173/engine-worker.js']);
+  expect(workers).toEqual(['http://127.0.0.1:4173/engine-worker.js', 'http://127.0.0.1:4173/engine-worker.js']);
+  await expect.poll(() => page.workers().length).toBe(0);
   // And in the page, when asked to.
   const inPage = await page.evaluate(async ([url, prices, asOf]) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
