@@ -132,17 +132,24 @@ async function blankHost(page: import('@playwright/test').Page) {
   await page.evaluate(async () => { (window as any).Tally = await import('/tally-widget.js'); });
 }
 
+/** A blank host page serving the big bodies at /big.json and /bad.json; the list of the workers
+ * it starts fills as they start. */
+async function hostServing(page: import('@playwright/test').Page, big: ReturnType<typeof bigBodies>) {
+  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
+  await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await blankHost(page);
+  return workers;
+}
+
 const BAD_LAST_QUANTITY = { code: 'field', message: 'items[119999].quantity: expected a number, found "x"' };
 
 test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
   void consoleErrors;
   test.setTimeout(120_000);
   const big = bigBodies();
-  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
-  await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
-  const workers: string[] = [];
-  page.on('worker', (w) => workers.push(w.url()));
-  await blankHost(page);
+  const workers = await hostServing(page, big);
   const summarize = (url: string, prices: string) => page.evaluate(async ([url, prices, asOf]) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return (window as any).Tally.summarize(bytes, { prices, asOf }).catch((e: any) => ({ code: e.code, message: e.message }));
@@ -191,11 +198,7 @@ test('a mounted widget reads a big body in a Web Worker, leaves the host\'s byte
   void consoleErrors;
   test.setTimeout(120_000);
   const big = bigBodies();
-  await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
-  await page.route('**/bad.json', (route) => route.fulfill({ path: big.bad, contentType: 'application/json' }));
-  const workers: string[] = [];
-  page.on('worker', (w) => workers.push(w.url()));
-  await blankHost(page);
+  const workers = await hostServing(page, big);
   // A small body is read in the page.
   const small = await page.evaluate(async ([body, asOf]) => {
     const element = document.createElement('div');
