@@ -224,9 +224,15 @@ impl AppState {
         let bytes = bodies.iter().map(Body::size).sum();
         self.work.set(Some(Work { label: format!("Reading {label}"), items: None, bytes }));
         let progress = move |items: usize| state.work.update(|w| if let Some(w) = w { w.items = Some(items) });
-        let result = self.engine.get_value().load(id, from, bodies, progress).await;
+        let engine = self.engine.get_value();
+        let result = engine.load(id, from, bodies, progress).await;
         self.work.set(None);
         let meta = result?;
+        // The widget moved its engine (into or out of a worker) for a later body while this one
+        // was read: this dataset lives in an engine no longer asked, and the later body wins.
+        if !engine.is(&self.engine.get_value()) {
+            return Err(Failure::new("cancelled", "replaced by a later body"));
+        }
         self.push(Dataset { id, label, meta }, replace);
         Ok(())
     }

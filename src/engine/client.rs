@@ -102,6 +102,11 @@ impl Engine {
         engine
     }
 
+    /// Whether `other` is this same engine (a clone of it).
+    pub fn is(&self, other: &Engine) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
     /// Whether the engine runs off the main thread (and so can be cancelled).
     pub fn is_worker(&self) -> bool {
         matches!(self.0.borrow().transport, Transport::Worker(_))

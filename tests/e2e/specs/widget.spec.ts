@@ -242,6 +242,23 @@ test('a mounted widget reads a big body in a Web Worker, leaves the host\'s byte
   expect(await mountBig(page, '/bad.json', big.prices)).toEqual({ ...BAD_LAST_QUANTITY, left: 0 });
   // Asked to, the same body is read in the page, with the same total.
   expect(await mountBig(page, '/big.json', big.prices, 'page')).toEqual({ engine: 'page', total: big.want.total, unchanged: true });
+  // A big body (read in a worker) overtaken by a small one (read in the page, at once): the later
+  // body is shown, and the earlier update says it was replaced.
+  const overtaken = await page.evaluate(async ([url, asOf, small]) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const element = document.createElement('div');
+    document.body.append(element);
+    const handle = await (window as any).Tally.mount(element, { view: 'card', body: small, asOf });
+    const first = handle.update({ body: bytes }).then(() => 'shown', (e: any) => e.code);
+    await handle.update({ body: small });
+    const outcome = await first;
+    await new Promise((r) => setTimeout(r, 200));
+    const shadow = element.shadowRoot!;
+    const result = { outcome, engine: handle.engine, total: shadow.querySelector('[data-testid=total]')?.getAttribute('data-value'), error: shadow.querySelector('[role=alert]')?.textContent ?? null };
+    handle.destroy();
+    return result;
+  }, ['/big.json', AS_OF, fixtureText('hyperstack')]);
+  expect(overtaken).toEqual({ outcome: 'cancelled', engine: 'page', total: expected('hyperstack').total, error: null });
   expect(await mountBig(page, '/big.json', big.prices, 'somewhere')).toEqual({ code: 'usage', message: 'engine: expected auto, worker or page, found "somewhere"', left: 0 });
 });
 
