@@ -23,6 +23,8 @@ pub struct Dataset {
 /// Long work in the engine the user can see and cancel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Work {
+    /// The id the body's dataset will have, to find this entry again.
+    pub id: u32,
     /// What is happening ("Reading usage-2026.json").
     pub label: String,
     /// Usage items read so far, once the engine reports them.
@@ -143,8 +145,9 @@ pub struct AppState {
     /// Whether the engine runs in a Web Worker, and so its work can be cancelled; tracked (it
     /// moves into the page when the worker cannot start).
     pub engine_in_worker: RwSignal<bool>,
-    /// A body being read by the engine.
-    pub work: RwSignal<Option<Work>>,
+    /// Bodies being read by the engine, in the order it reads them: the first is being read, the
+    /// rest wait their turn (a paste while a big file is read).
+    pub work: RwSignal<Vec<Work>>,
     /// Computations in flight.
     pub computing: RwSignal<u32>,
     /// Shown inside someone else's page (the widget, the iframe mode), with no way to load data
@@ -168,7 +171,7 @@ impl AppState {
             book_draft: RwSignal::new(None),
             engine: StoredValue::new_local(Engine::in_page()),
             engine_in_worker: RwSignal::new(false),
-            work: RwSignal::new(None),
+            work: RwSignal::new(Vec::new()),
             computing: RwSignal::new(0),
             embedded: false,
         }
@@ -222,11 +225,14 @@ impl AppState {
         self.next_id.set(id + 1);
         let state = *self;
         let bytes = bodies.iter().map(Body::size).sum();
-        self.work.set(Some(Work { label: format!("Reading {label}"), items: None, bytes }));
-        let progress = move |items: usize| state.work.update(|w| if let Some(w) = w { w.items = Some(items) });
+        self.work.update(|list| list.push(Work { id, label: format!("Reading {label}"), items: None, bytes }));
+        let progress = move |items: usize| {
+            state.work.try_update(|list| list.iter_mut().filter(|w| w.id == id).for_each(|w| w.items = Some(items)));
+        };
         let engine = self.engine.get_value();
         let result = engine.load(id, from, bodies, progress).await;
-        self.work.set(None);
+        // (The widget may have been destroyed meanwhile.)
+        self.work.try_update(|list| list.retain(|w| w.id != id));
         let meta = result?;
         // The widget moved its engine (into or out of a worker) for a later body while this one
         // was read: this dataset lives in an engine no longer asked, and the later body wins.
@@ -258,13 +264,13 @@ impl AppState {
 
     /// Whether usage is on its way in (a fetch or a read in the engine); tracked.
     pub fn loading(&self) -> bool {
-        self.busy.with(Option::is_some) || self.work.with(Option::is_some)
+        self.busy.with(Option::is_some) || self.work.with(|list| !list.is_empty())
     }
 
     /// Stops the engine's current work (a long read or computation); what was loaded stays.
     pub fn cancel_work(&self) {
         self.engine.get_value().restart("cancelled");
-        self.work.set(None);
+        self.work.set(Vec::new());
         self.info("Cancelled. What was loaded before is still there.");
     }
 

@@ -32,17 +32,17 @@ pub fn NoticeBanner() -> impl IntoView {
         // Built once per piece of work; only its text and bar follow the progress, so the Cancel
         // button stays the same element under the pointer while a fast read reports many times a
         // second (a button re-made on every report could not be clicked).
-        <Show when=move || state.work.with(Option::is_some)>
+        <Show when=move || state.work.with(|list| !list.is_empty())>
             <div class="busy" role="status" data-testid="work">
                 <span class="spinner" aria-hidden="true"></span>
-                <span>{move || state.work.with(|w| w.as_ref().map(work_text))}</span>
-                <progress max="1" value=move || state.work.with(|w| w.as_ref().and_then(estimate).map(|e| e.to_string())) aria-label="Progress"></progress>
+                <span>{move || state.work.with(|list| work_text(list))}</span>
+                <progress max="1" value=move || state.work.with(|list| list.first().and_then(estimate).map(|e| e.to_string())) aria-label="Progress"></progress>
                 <Show when=cancellable>
                     <button type="button" data-testid="cancel-work" on:click=move |_| state.cancel_work()>"Cancel"</button>
                 </Show>
             </div>
         </Show>
-        {move || (slow.get() && state.work.get().is_none()).then(|| view! {
+        {move || (slow.get() && state.work.with(Vec::is_empty)).then(|| view! {
             <div class="busy" role="status" data-testid="computing-banner">
                 <span class="spinner" aria-hidden="true"></span>"Computing…"
                 <Show when=cancellable>
@@ -66,11 +66,16 @@ pub fn NoticeBanner() -> impl IntoView {
     }
 }
 
-/// "Reading usage-2026.json… 196,608 items read".
-fn work_text(w: &crate::state::Work) -> String {
-    match w.items {
+/// "Reading usage-2026.json… 196,608 items read", and how many more bodies wait their turn.
+fn work_text(list: &[crate::state::Work]) -> String {
+    let Some(w) = list.first() else { return String::new() };
+    let first = match w.items {
         Some(n) => format!("{}… {} items read", w.label, crate::format::count(n)),
-        None => format!("{}… ", w.label),
+        None => format!("{}…", w.label),
+    };
+    match list.len() - 1 {
+        0 => first,
+        waiting => format!("{first} · {} more waiting", crate::format::count(waiting)),
     }
 }
 

@@ -1,5 +1,6 @@
 import { test as base, expect } from '@playwright/test';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TallyPage } from './pages/tally';
@@ -19,7 +20,16 @@ export function fixtureText(source: string, name = 'usage.json') {
 }
 
 /** Every test fails on any console error or uncaught page error. */
-export const test = base.extend<{ tally: TallyPage; consoleErrors: string[] }>({
+export const test = base.extend<{ tally: TallyPage; consoleErrors: string[]; scratch: string }>({
+  /** A directory of the test's own for files it writes, removed after the test whatever happened. */
+  scratch: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-test-'));
+    try {
+      await use(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (m) => {

@@ -1,35 +1,14 @@
-import { test, expect, repo, artifacts, expected } from '../fixtures';
-import { execFileSync } from 'node:child_process';
+import { test, expect, artifacts, expected, fixtureText } from '../fixtures';
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { generateAether, cliSummary, withBadLastQuantity } from '../bodies';
 
-const cli = join(repo, 'target', 'release', 'tally');
-
-/** A generated Aether body of `records` hourly items, and the CLI's total for it. */
-function generated(records: number, seed: number) {
-  const file = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), `aether-${records}.json`);
-  execFileSync(cli, ['generate', '--source', 'aether', '--records', String(records), '--seed', String(seed), '--out', file]);
-  const prices = join(repo, 'fixtures', 'aether', 'prices.json');
-  const summary = JSON.parse(execFileSync(cli, ['summarize', file, '--prices', prices, '--as-of', '2026-11-23T12:00:00Z', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-  return { file, total: summary.total as string };
-}
-
-/** A copy of a generated body whose last quantity is `"x"`. */
-function withBadLastQuantity(file: string) {
-  const text = readFileSync(file, 'utf8');
-  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
-  const bad = join(mkdtempSync(join(tmpdir(), 'tally-engine-')), 'aether-bad.json');
-  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
-  return bad;
-}
-
-test('a big body is read and priced in the engine worker, with progress, and matches the CLI', async ({ tally, page }) => {
+test('a big body is read and priced in the engine worker, with progress, and matches the CLI', async ({ tally, page, scratch }) => {
   test.setTimeout(180_000);
   await tally.open();
   // The engine runs in its own worker, which loads the app's wasm.
   await expect.poll(() => page.workers().some((w) => w.url().endsWith('/engine-worker.js'))).toBe(true);
-  const big = generated(400_000, 7);
+  const file = generateAether(scratch, 400_000, 7);
+  const want = cliSummary(file);
   await tally.goTo('data');
   // Every text the progress banner shows, however briefly.
   await page.evaluate(() => {
@@ -39,7 +18,7 @@ test('a big body is read and priced in the engine worker, with progress, and mat
       if (work?.textContent) seen.push(work.textContent);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  await page.getByTestId('file-input').setInputFiles(big.file);
+  await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 120_000 });
   // Progress counted the items as the worker read them.
   const texts: string[] = await page.evaluate(() => (window as any).__workTexts);
@@ -47,16 +26,16 @@ test('a big body is read and priced in the engine worker, with progress, and mat
   await tally.goTo('summary');
   // Priced with the sample's price book, as the CLI was; the sample itself is removed.
   await page.getByRole('button', { name: 'Remove bundled sample' }).click();
-  await expect(tally.total).toHaveAttribute('data-value', big.total, { timeout: 60_000 });
+  await expect(tally.total).toHaveAttribute('data-value', want.total, { timeout: 60_000 });
 });
 
-test('a big body with a fault near its end is read again whole, and the error names the field', async ({ tally, page }) => {
+test('a big body with a fault near its end is read again whole, and the error names the field', async ({ tally, page, scratch }) => {
   test.setTimeout(180_000);
   await tally.open();
   const before = await tally.value(tally.total);
   // About 38 MB: the worker holds it a 16 MB chunk at a time and has dropped the items it read
   // when it meets the bad quantity, so it reads the file again for the general reader.
-  const bad = withBadLastQuantity(generated(120_000, 11).file);
+  const bad = withBadLastQuantity(generateAether(scratch, 120_000, 11), join(scratch, 'aether-bad.json'));
   await tally.goTo('data');
   await page.getByTestId('file-input').setInputFiles(bad);
   await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
@@ -65,21 +44,28 @@ test('a big body with a fault near its end is read again whole, and the error na
   await expect(tally.total).toHaveAttribute('data-value', before!);
 });
 
-test('cancelling a long read stops it and keeps what was loaded, and the engine keeps working', async ({ tally, page }) => {
+test('cancelling a long read stops it and the body waiting behind it, keeps what was loaded, and the engine keeps working', async ({ tally, page, scratch }) => {
   test.setTimeout(180_000);
   await tally.open();
   const before = await tally.value(tally.total);
   // Big enough (about 640 MB) that the read is still going when Cancel is pressed: the worker
   // reads 1.2M items in about 1.5 s here, and Cancel is pressed as soon as progress shows.
-  const big = generated(2_000_000, 3);
+  const file = generateAether(scratch, 2_000_000, 3);
   await tally.goTo('data');
-  await page.getByTestId('file-input').setInputFiles(big.file);
+  await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
+  // A body pasted meanwhile waits its turn, and the banner still follows the big read.
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  await expect(page.getByTestId('work')).toContainText(/Reading aether-2000000\.json… [\d,.\s]+ items read · 1 more waiting/);
+  // Cancel stops both.
   await page.getByTestId('cancel-work').click();
   await expect(page.getByTestId('work')).toHaveCount(0);
   await expect(page.getByTestId('info')).toContainText('Cancelled');
   await tally.screenshot('engine-cancelled', artifacts);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  // The pasted text is still there to add again.
+  await expect(page.getByTestId('paste')).toHaveValue(fixtureText('hyperstack'));
   await tally.goTo('summary');
   await expect(tally.total).toHaveAttribute('data-value', before!);
   // The replaced worker was refilled: a new question about the loaded data is answered.
@@ -127,17 +113,18 @@ test('when the engine worker fails before it starts, work already on its way mov
   expect(await page.getByTestId('cancel-work').count()).toBe(0);
 });
 
-test('without a worker the page reads a big body a chunk at a time, and a fault near its end names its field', async ({ tally, page }) => {
+test('without a worker the page reads a big body a chunk at a time, and a fault near its end names its field', async ({ tally, page, scratch }) => {
   test.setTimeout(180_000);
   await page.route('**/engine-worker.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new TypeError("module workers are not supported here");' }));
   await tally.open();
-  const big = generated(120_000, 12);
+  const file = generateAether(scratch, 120_000, 12);
+  const want = cliSummary(file);
   await tally.goTo('data');
-  await page.getByTestId('file-input').setInputFiles(withBadLastQuantity(big.file));
+  await page.getByTestId('file-input').setInputFiles(withBadLastQuantity(file, join(scratch, 'aether-bad.json')));
   await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
-  await page.getByTestId('file-input').setInputFiles(big.file);
+  await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 60_000 });
   await tally.goTo('summary');
   await page.getByRole('button', { name: 'Remove bundled sample' }).click();
-  await expect(tally.total).toHaveAttribute('data-value', big.total, { timeout: 60_000 });
+  await expect(tally.total).toHaveAttribute('data-value', want.total, { timeout: 60_000 });
 });

@@ -1,11 +1,10 @@
 import { test, expect, repo, artifacts } from '../fixtures';
+import { AS_OF } from '../bodies';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 
-const AS_OF = '2026-11-23T12:00:00Z';
 
 async function openWhatIf(tally: any, page: Page) {
   await tally.open();
@@ -43,7 +42,7 @@ test('a run under 15 minutes is free and every started hour counts from 15 minut
   await tally.screenshot('whatif', artifacts);
 });
 
-test('the browser and `tally estimate` give the same numbers for the same scenario', async ({ tally, page }) => {
+test('the browser and `tally estimate` give the same numbers for the same scenario', async ({ tally, page, scratch }) => {
   await openWhatIf(tally, page);
   await addNodes(page, '10, 15, 70, 480', '2');
   await page.getByTestId('scale-type').fill('network.egress');
@@ -52,11 +51,10 @@ test('the browser and `tally estimate` give the same numbers for the same scenar
   await page.getByTestId('override-tax').fill('19');
   await page.getByTestId('override-tax').blur();
   const scenario = await saveDownload(page, 'download-scenario');
-  const dir = mkdtempSync(join(tmpdir(), 'tally-'));
-  writeFileSync(join(dir, 'scenario.json'), scenario.text);
+  writeFileSync(join(scratch, 'scenario.json'), scenario.text);
   const cli = JSON.parse(execFileSync(join(repo, 'target', 'release', 'tally'), [
     'estimate', join(repo, 'fixtures/aether/usage.json'), '--prices', join(repo, 'fixtures/aether/prices.json'),
-    '--scenario', join(dir, 'scenario.json'), '--as-of', AS_OF, '--json',
+    '--scenario', join(scratch, 'scenario.json'), '--as-of', AS_OF, '--json',
   ], { encoding: 'utf8' }));
   await expect(page.getByTestId('whatif-base')).toHaveAttribute('data-value', cli.base);
   await expect(page.getByTestId('whatif-scenario')).toHaveAttribute('data-value', cli.scenario);

@@ -1,10 +1,9 @@
 import { test, expect, expected, fixtureText, repo, artifacts } from '../fixtures';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { AS_OF, aetherPrices, cliSummary, generateAether, withBadLastQuantity } from '../bodies';
 
-const AS_OF = '2026-11-23T12:00:00Z';
 const EXAMPLE = '/examples/embed.html';
 
 test('the example page mounts two independent widgets with different data and themes', async ({ page, consoleErrors }) => {
@@ -110,19 +109,10 @@ test('summarize() returns the same numbers as the CLI for each fixture, and erro
 });
 
 /** A generated Aether body of about 38 MB (more than two of the 16 MB chunks bytes are read in),
- * the same body with its last quantity "x", and the CLI's summary of the good one. */
-function bigBodies() {
-  const dir = mkdtempSync(join(tmpdir(), 'tally-widget-'));
-  const good = join(dir, 'big.json');
-  const cli = join(repo, 'target/release/tally');
-  const prices = join(repo, 'fixtures/aether/prices.json');
-  execFileSync(cli, ['generate', '--source', 'aether', '--records', '120000', '--seed', '5', '--out', good]);
-  const want = JSON.parse(execFileSync(cli, ['summarize', good, '--prices', prices, '--as-of', AS_OF, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-  const text = readFileSync(good, 'utf8');
-  const at = text.lastIndexOf('"quantity": ') + '"quantity": '.length;
-  const bad = join(dir, 'bad.json');
-  writeFileSync(bad, text.slice(0, at) + '"x"' + text.slice(text.indexOf(',', at)));
-  return { good, bad, want, prices: readFileSync(prices, 'utf8') };
+ * the same body with its last quantity "x", and the CLI's summary of the good one; in `dir`. */
+function bigBodies(dir: string) {
+  const good = generateAether(dir, 120_000, 5, 'big.json');
+  return { good, bad: withBadLastQuantity(good, join(dir, 'bad.json')), want: cliSummary(good), prices: readFileSync(aetherPrices, 'utf8') };
 }
 
 /** A blank host page on the app's origin (the example page's iframe starts a worker of its own). */
@@ -145,10 +135,10 @@ async function hostServing(page: import('@playwright/test').Page, big: ReturnTyp
 
 const BAD_LAST_QUANTITY = { code: 'field', message: 'items[119999].quantity: expected a number, found "x"' };
 
-test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors }) => {
+test('a big body given as bytes gives the CLI\'s summary, and a fault near its end names its field', async ({ page, consoleErrors, scratch }) => {
   void consoleErrors;
   test.setTimeout(120_000);
-  const big = bigBodies();
+  const big = bigBodies(scratch);
   const workers = await hostServing(page, big);
   const summarize = (url: string, prices: string) => page.evaluate(async ([url, prices, asOf]) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
@@ -194,10 +184,10 @@ function mountBig(page: import('@playwright/test').Page, url: string, prices: st
   }, [url, prices, AS_OF, engine, widget]);
 }
 
-test('a mounted widget reads a big body in a Web Worker, leaves the host\'s bytes as they were, and rejects a faulty one with its code', async ({ page, consoleErrors }) => {
+test('a mounted widget reads a big body in a Web Worker, leaves the host\'s bytes as they were, and rejects a faulty one with its code', async ({ page, consoleErrors, scratch }) => {
   void consoleErrors;
   test.setTimeout(120_000);
-  const big = bigBodies();
+  const big = bigBodies(scratch);
   const workers = await hostServing(page, big);
   // A small body is read in the page.
   const small = await page.evaluate(async ([body, asOf]) => {
@@ -288,14 +278,15 @@ test('Cancel in a widget stops a big read: the widget stays, showing nothing, an
   await expect(widget.getByRole('button', { name: 'Load data' })).toHaveCount(0);
 });
 
-test('a widget served from another site reads a big body in a Web Worker of the host page\'s own', async ({ page, consoleErrors }) => {
+test('a widget served from another site reads a big body in a Web Worker of the host page\'s own', async ({ page, consoleErrors, scratch }) => {
   void consoleErrors;
   test.setTimeout(120_000);
-  const big = bigBodies();
+  const big = bigBodies(scratch);
   // The host is another origin (another port: a second server); the widget's files come from the
   // test server, with CORS. A worker's script must come from the page's origin: the widget starts
   // one from a `blob:` module that imports the engine's script from its own site.
-  const site = mkdtempSync(join(tmpdir(), 'tally-host-'));
+  const site = join(scratch, 'site');
+  mkdirSync(site);
   writeFileSync(join(site, 'host.html'), '<!doctype html><html><head><title>Another site</title></head><body></body></html>');
   const server = spawn('node', [join(repo, 'tests/e2e/serve-dist.mjs'), site, '4174'], { stdio: 'ignore' });
   await page.route('http://127.0.0.1:4174/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
@@ -314,9 +305,9 @@ test('a widget served from another site reads a big body in a Web Worker of the 
   }
 });
 
-test('a widget whose host page refuses workers reads a big body in the page', async ({ page }) => {
+test('a widget whose host page refuses workers reads a big body in the page', async ({ page, scratch }) => {
   test.setTimeout(120_000);
-  const big = bigBodies();
+  const big = bigBodies(scratch);
   await page.route('**/big.json', (route) => route.fulfill({ path: big.good, contentType: 'application/json' }));
   // A host page whose Content-Security-Policy allows scripts from its own origin and no worker.
   await page.route('**/no-workers.html', (route) => route.fulfill({
