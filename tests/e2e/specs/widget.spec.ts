@@ -21,6 +21,15 @@ test('the example page mounts two independent widgets with different data and th
     return getComputedStyle(root).backgroundColor;
   }, id);
   expect(await bg('widget-a')).not.toBe(await bg('widget-b'));
+  // The cost card sits in its widget with the same room above and below it.
+  const room = await page.evaluate(() => {
+    const root = document.getElementById('widget-b')!.shadowRoot!.querySelector('.tally-widget')!;
+    const outer = root.getBoundingClientRect();
+    const card = root.querySelector('.cost-card')!.getBoundingClientRect();
+    return { above: Math.round(card.top - outer.top), below: Math.round(outer.bottom - card.bottom) };
+  });
+  expect(room.above).toBeGreaterThan(0);
+  expect(room.above).toBe(room.below);
   await expect(page.getByTestId('summary-output')).toContainText(expected('hyperstack').total);
   await page.screenshot({ path: join(artifacts, 'embed-example.png'), fullPage: true });
 });
