@@ -1,6 +1,7 @@
 // Where a warm widget mount spends its time: a CPU profile (Chromium's sampling profiler, 0.1 ms)
 // of one mount of a generated Aether body, self time per function, wasm functions by name
-// (TALLY_PROFILE_FIRST=1: the page's first mount instead).
+// (TALLY_PROFILE_FIRST=1: the page's first mount instead; TALLY_PROFILE_ENGINE=worker: the widget's
+// engine in a Web Worker, so the profile is of the host page's main thread only).
 // Run through scripts/profile-browser, which builds the named wasm this serves (dist-profile/).
 // Prints figures; asserts nothing.
 import { chromium } from 'playwright-core';
@@ -24,15 +25,15 @@ try {
     await window.tally.load();
     window.body = new Uint8Array(await (await fetch(url)).arrayBuffer());
   }, `./aether-${items}.json`);
-  const mount = () => page.evaluate(async (prices) => {
+  const mount = () => page.evaluate(async ([prices, engine]) => {
     const target = document.getElementById('target');
     const start = performance.now();
-    const handle = await window.tally.mount(target, { view: 'card', body: window.body, prices, asOf: '2026-11-30T00:00:00Z', engine: 'page' });
+    const handle = await window.tally.mount(target, { view: 'card', body: window.body, prices, asOf: '2026-11-30T00:00:00Z', engine });
     while (!target.shadowRoot.querySelector('[data-testid=total]')) await new Promise((r) => setTimeout(r, 1));
     const ms = performance.now() - start;
     handle.destroy();
     return ms;
-  }, readFileSync(join(repo, 'fixtures/aether/prices.json'), 'utf8'));
+  }, [readFileSync(join(repo, 'fixtures/aether/prices.json'), 'utf8'), process.env.TALLY_PROFILE_ENGINE ?? 'page']);
   // The first mount compiles the wasm functions it calls; the profile is of a later one, or of
   // the first with TALLY_PROFILE_FIRST=1.
   const first = process.env.TALLY_PROFILE_FIRST === '1';
