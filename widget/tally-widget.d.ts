@@ -70,7 +70,9 @@ export interface WidgetHandle {
   update(options: MountOptions): Promise<void>;
   /** Where the engine runs now. */
   readonly engine: 'worker' | 'page';
-  /** Unmounts and removes everything the widget added to the element. */
+  /** Unmounts, removes everything the widget added to the element and stops its worker. Call it
+   * before removing the element: a widget whose element is simply removed keeps its worker (and
+   * the worker's memory) until the page goes. */
   destroy(): void;
 }
 
