@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-use tally_core::chart::{stacked_bars, Margins};
+use tally_core::chart::{label_step, stacked_bars, Margins};
 
 use crate::format;
 
@@ -17,12 +17,21 @@ pub struct ChartSeries {
     pub currency: String,
 }
 
+/// The drawing's width until its frame has been measured (and where it cannot be).
 const WIDTH: f64 = 720.0;
+/// Narrower than this, the bars would have no room beside the axis labels: the drawing scales down.
+const MIN_WIDTH: f64 = 200.0;
 const HEIGHT: f64 = 280.0;
+/// A column label's width per character at the labels' 11 px (digits and dashes), and the room
+/// kept between two labels.
+const LABEL_CHAR_WIDTH: f64 = 6.5;
+const LABEL_GAP: f64 = 8.0;
 const MARGINS: Margins = Margins { left: 72.0, bottom: 36.0, top: 12.0, right: 12.0 };
 
 /// A stacked bar chart in SVG with a legend and a tooltip per bar (`<title>`). The geometry comes
-/// from `tally_core::chart`; this only draws it.
+/// from `tally_core::chart`; this only draws it, as wide as its frame is (measured with a
+/// `ResizeObserver`), so its labels keep their size in a phone's width or a narrow column instead
+/// of shrinking with a drawing scaled to fit.
 #[component]
 pub fn BarChart(
     /// What to draw.
@@ -31,16 +40,21 @@ pub fn BarChart(
     #[prop(optional)]
     on_column: Option<Callback<usize>>,
 ) -> impl IntoView {
+    let frame = NodeRef::<leptos::html::Figure>::new();
+    let width = RwSignal::new(WIDTH);
+    follow_width(frame, width);
     view! {
+        <figure class="chart" data-testid="chart" node_ref=frame>
         {move || {
             let d = data.get();
-            let layout = stacked_bars(&d.values, WIDTH, HEIGHT, MARGINS);
+            let width = width.get();
+            let layout = stacked_bars(&d.values, width, HEIGHT, MARGINS);
             let currency = d.currency.clone();
             let ticks = layout.ticks.iter().map(|t| {
                 let label = format::money(&t.value, &currency);
                 view! {
                     <g class="tick">
-                        <line x1=MARGINS.left x2=WIDTH - MARGINS.right y1=t.y y2=t.y></line>
+                        <line x1=MARGINS.left x2=width - MARGINS.right y1=t.y y2=t.y></line>
                         <text x=MARGINS.left - 6.0 y=t.y + 4.0 text-anchor="end">{label}</text>
                     </g>
                 }
@@ -58,8 +72,12 @@ pub fn BarChart(
                     ><title>{tip}</title></rect>
                 }
             }).collect_view();
-            // With drill-down, each column's label is its keyboard control (Enter or Space).
-            let labels = layout.column_centres.iter().enumerate().map(|(i, x)| {
+            // With drill-down, each column's label is its keyboard control (Enter or Space; the
+            // table's rows drill down too). Where labels would run into each other (a month's
+            // days on a phone), every n-th is shown.
+            let widest = d.columns.iter().map(|c| c.chars().count()).max().unwrap_or(0) as f64;
+            let step = label_step(d.columns.len(), widest * LABEL_CHAR_WIDTH + LABEL_GAP, width - MARGINS.left - MARGINS.right);
+            let labels = layout.column_centres.iter().enumerate().step_by(step.max(1)).map(|(i, x)| {
                 let label = d.columns.get(i).cloned().unwrap_or_default();
                 let activate = move || { if let Some(cb) = on_column { cb.run(i) } };
                 view! {
@@ -80,14 +98,48 @@ pub fn BarChart(
                 <li><span class=format!("swatch series-{}", i % 10) aria-hidden="true"></span>{s.clone()}</li>
             }).collect_view();
             view! {
-                <figure class="chart" data-testid="chart">
-                    <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role=if on_column.is_some() { "group" } else { "img" }
-                        aria-label="Stacked bar chart of costs; the same data is in the table below">
-                        {ticks}{bars}{labels}
-                    </svg>
-                    <ul class="legend" aria-label="Legend">{legend}</ul>
-                </figure>
+                <svg viewBox=format!("0 0 {width} {HEIGHT}") role=if on_column.is_some() { "group" } else { "img" }
+                    aria-label="Stacked bar chart of costs; the same data is in the table below">
+                    {ticks}{bars}{labels}
+                </svg>
+                <ul class="legend" aria-label="Legend">{legend}</ul>
             }
         }}
+        </figure>
+    }
+}
+
+/// Keeps `width` at the content width of `frame` (whole pixels, at least [`MIN_WIDTH`]) while the
+/// chart is shown.
+fn follow_width(frame: NodeRef<leptos::html::Figure>, width: RwSignal<f64>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    // Dropped with the chart, which disconnects the observer before its callback goes.
+    let observer = StoredValue::new_local(None::<WidthObserver>);
+    frame.on_load(move |figure| {
+        let on_resize = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else { return };
+            let measured = entry.content_rect().width().floor();
+            // A hidden chart measures 0: keep the last width.
+            if measured > 0.0 {
+                width.try_set(measured.max(MIN_WIDTH));
+            }
+        });
+        if let Ok(resize) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            resize.observe(&figure);
+            // (A chart already gone drops it here.)
+            let _ = observer.try_set_value(Some(WidthObserver { resize, _on_resize: on_resize }));
+        }
+    });
+}
+
+/// A `ResizeObserver` and its callback, disconnected when dropped.
+struct WidthObserver {
+    resize: web_sys::ResizeObserver,
+    _on_resize: wasm_bindgen::closure::Closure<dyn Fn(js_sys::Array)>,
+}
+
+impl Drop for WidthObserver {
+    fn drop(&mut self) {
+        self.resize.disconnect();
     }
 }

@@ -122,6 +122,21 @@ pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins
     ChartLayout { bars, ticks, column_centres, max }
 }
 
+/// Every how many columns a label can be shown, so that labels `label_width` wide under `columns`
+/// columns spread over `plot_width` do not run into each other: 1 shows every label; 7 shows the
+/// 1st, 8th, 15th... (a month's days on a phone).
+pub fn label_step(columns: usize, label_width: f64, plot_width: f64) -> usize {
+    if columns == 0 || plot_width.is_nan() || plot_width <= 0.0 {
+        return 1;
+    }
+    let step = (label_width / (plot_width / columns as f64)).ceil();
+    if step.is_finite() && step >= 1.0 {
+        (step as usize).min(columns)
+    } else {
+        1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +166,24 @@ mod tests {
         assert_eq!(layout.max, d("150"));
         assert_eq!(layout.column_centres.len(), 2);
         assert!(layout.column_centres[0] < layout.column_centres[1]);
+    }
+
+    #[test]
+    fn labels_are_thinned_only_when_they_would_touch() {
+        // A year of months on a desktop: every label.
+        assert_eq!(label_step(12, 52.0, 956.0), 1);
+        // 23 days on a phone (240 px for the plot, 10.4 px a column): every 7th.
+        assert_eq!(label_step(23, 69.0, 240.0), 7);
+        // Exactly as wide as a column still fits.
+        assert_eq!(label_step(10, 50.0, 500.0), 1);
+        assert_eq!(label_step(10, 50.1, 500.0), 2);
+        // Never more than one label, never a step of 0, whatever the input.
+        assert_eq!(label_step(3, 10_000.0, 100.0), 3);
+        assert_eq!(label_step(0, 50.0, 500.0), 1);
+        assert_eq!(label_step(5, 50.0, 0.0), 1);
+        assert_eq!(label_step(5, 50.0, f64::NAN), 1);
+        assert_eq!(label_step(5, f64::NAN, 500.0), 1);
+        assert_eq!(label_step(5, 0.0, 500.0), 1);
     }
 
     #[test]

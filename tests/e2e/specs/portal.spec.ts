@@ -66,12 +66,28 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
   await tally.goTo('breakdown');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
+  // The chart is drawn as wide as the phone's screen (not a wide drawing scaled down), so its
+  // labels keep their size.
+  const svg = page.getByTestId('chart').locator('svg');
+  await expect.poll(() => svg.evaluate((el: SVGSVGElement) => el.getBoundingClientRect().width / el.viewBox.baseVal.width)).toBeCloseTo(1, 1);
+  expect((await svg.locator('.tick text').first().boundingBox())!.height).toBeGreaterThanOrEqual(10);
   // The header is two rows: brand and theme, then the four views side by side.
   const box = async (id: string) => (await page.getByTestId(id).boundingBox())!;
   const tabs = await Promise.all(['nav-summary', 'nav-breakdown', 'nav-whatif', 'nav-data'].map(box));
   expect(new Set(tabs.map((t) => Math.round(t.y))).size, 'the views share one row').toBe(1);
   expect((await box('theme-toggle')).y + (await box('theme-toggle')).height).toBeLessThanOrEqual(tabs[0].y);
   await tally.screenshot('breakdown-phone', artifacts);
+  // A month's days on a phone: the day labels shown do not run into each other.
+  await page.getByTestId('chart-bar').first().click();
+  await expect(page.getByTestId('back-to-months')).toBeVisible();
+  const days = await page.getByTestId('chart-column').evaluateAll((els) => els.map((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, text: el.textContent };
+  }));
+  expect(days.length).toBeGreaterThan(1);
+  expect(days.length).toBeLessThan(23);
+  for (let i = 1; i < days.length; i++) expect(days[i].left, `${days[i - 1].text} and ${days[i].text}`).toBeGreaterThan(days[i - 1].right);
+  await page.getByTestId('chart').screenshot({ path: join(artifacts, 'breakdown-phone-days.png') });
 });
 
 test('sorting the breakdown table keeps every row and the total', async ({ tally, page }) => {
