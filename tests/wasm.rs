@@ -99,6 +99,19 @@ async fn the_summary_page_mounts_and_shows_the_total() {
 }
 
 #[wasm_bindgen_test]
+fn resource_names_may_wrap_after_their_separators_only() {
+    use tally_web::components::name_pieces;
+    assert_eq!(name_pieces("node.gpu-l40s-1"), ["node.", "gpu-", "l40s-", "1"]);
+    assert_eq!(name_pieces("control_plane"), ["control_", "plane"]);
+    assert_eq!(name_pieces("projects/p1:vm"), ["projects/", "p1:", "vm"]);
+    assert_eq!(name_pieces("vm"), ["vm"]);
+    assert_eq!(name_pieces("node."), ["node."]);
+    assert_eq!(name_pieces(""), [""]);
+    assert_eq!(name_pieces("naïve–name"), ["naïve–name"]);
+    assert_eq!(name_pieces("node.gpu-l40s-1").concat(), "node.gpu-l40s-1");
+}
+
+#[wasm_bindgen_test]
 fn the_engine_answers_what_the_core_computes_and_names_bad_input() {
     use tally_web::engine::{Inputs, Job, Origin, Reply, Request, Workspace};
     let mut engine = Workspace::default();

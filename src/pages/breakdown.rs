@@ -149,7 +149,7 @@ pub fn BreakdownPage() -> impl IntoView {
                                                 let p = period.clone();
                                                 view! { <button class="link" on:click=move |_| month.set(Some(p.clone()))>{format::month_label(&period)}</button> }.into_any()
                                             } else { view! { <span>{period.clone()}</span> }.into_any() }}</td>
-                                            <td>{l.group.clone()}</td>
+                                            <td><crate::components::BreakableName text=l.group.clone()/></td>
                                             <td class="num" data-value=l.total.to_string()>{format::money(&l.total, &cur)}</td>
                                         </tr>
                                     }

@@ -129,7 +129,7 @@ fn GroupTable(title: &'static str, groups: Vec<Group>, currency: String, testid:
             <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Amount"</th></tr></thead>
             <tbody>
                 {groups.into_iter().map(|g| view! {
-                    <tr><th scope="row">{g.key.clone()}</th><td class="num" data-value=g.total.to_string()>{format::money(&g.total, &currency)}</td></tr>
+                    <tr><th scope="row"><crate::components::BreakableName text=g.key.clone()/></th><td class="num" data-value=g.total.to_string()>{format::money(&g.total, &currency)}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

@@ -319,7 +319,7 @@ fn DeltaTable(title: &'static str, rows: Vec<tally_core::Delta>, currency: Strin
             <caption>{title}</caption>
             <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Now"</th><th scope="col" class="num">"Scenario"</th><th scope="col" class="num">"Difference"</th></tr></thead>
             <tbody>{rows.into_iter().map(|d| view! {
-                <tr><th scope="row">{d.key.clone()}</th><td class="num">{m(&d.base)}</td><td class="num">{m(&d.scenario)}</td><td class="num" data-value=d.difference.clone()>{m(&d.difference)}</td></tr>
+                <tr><th scope="row"><crate::components::BreakableName text=d.key.clone()/></th><td class="num">{m(&d.base)}</td><td class="num">{m(&d.scenario)}</td><td class="num" data-value=d.difference.clone()>{m(&d.difference)}</td></tr>
             }).collect_view()}</tbody>
         </table>
     }

@@ -76,6 +76,15 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
   const tabs = await Promise.all(['nav-summary', 'nav-breakdown', 'nav-whatif', 'nav-data'].map(box));
   expect(new Set(tabs.map((t) => Math.round(t.y))).size, 'the views share one row').toBe(1);
   expect((await box('theme-toggle')).y + (await box('theme-toggle')).height).toBeLessThanOrEqual(tabs[0].y);
+  // Long resource names wrap after their separators ("control_" / "plane"), never inside a word:
+  // each piece of a name stays on one line.
+  const broken = await page.locator('[data-testid=breakdown-row] td:nth-child(2)').evaluateAll((cells) => cells.flatMap((cell) =>
+    [...cell.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent).filter((n) => {
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      return range.getClientRects().length > 1;
+    }).map((n) => n.textContent)));
+  expect(broken).toEqual([]);
   await tally.screenshot('breakdown-phone', artifacts);
   // A month's days on a phone: the day labels shown do not run into each other.
   await page.getByTestId('chart-bar').first().click();
