@@ -93,8 +93,9 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
     const r = el.getBoundingClientRect();
     return { left: r.left, right: r.right, text: el.textContent };
   }));
+  const columns = new Set(await page.getByTestId('chart-bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-column')))).size;
   expect(days.length).toBeGreaterThan(1);
-  expect(days.length).toBeLessThan(23);
+  expect(days.length, 'some day labels are left out').toBeLessThan(columns);
   for (let i = 1; i < days.length; i++) expect(days[i].left, `${days[i - 1].text} and ${days[i].text}`).toBeGreaterThan(days[i - 1].right);
   await page.getByTestId('chart').screenshot({ path: join(artifacts, 'breakdown-phone-days.png') });
 });
