@@ -31,7 +31,7 @@ pub fn SourcePicker() -> impl IntoView {
                         let id = d.id;
                         let label = d.label.clone();
                         view! {
-                            <li class="chip" title=chip_title(&d.meta) data-charges=d.meta.charges
+                            <li class="chip" title=chip_title(&d.meta) data-records=d.meta.records
                                 data-read-ms=d.meta.cost.read_ms.round().to_string() data-copy-ms=d.meta.cost.copy_ms.round().to_string() data-parse-ms=d.meta.cost.parse_ms.round().to_string()
                                 data-engine-memory=d.meta.cost.memory_bytes.to_string()>
                                 <span class="chip-source">{d.meta.source.display_name()}</span>
@@ -56,10 +56,10 @@ pub fn SourcePicker() -> impl IntoView {
     }
 }
 
-/// "1,000,000 charges, read in 1.2 s; engine memory 440 MB".
+/// "1,000,000 records, read in 1.2 s; engine memory 440 MB".
 fn chip_title(meta: &crate::engine::DatasetMeta) -> String {
     let c = meta.cost;
-    let mut title = format!("{} charges", crate::format::count(meta.charges));
+    let mut title = format!("{} records", crate::format::count(usize::try_from(meta.records).unwrap_or(usize::MAX)));
     if c.read_ms + c.copy_ms + c.parse_ms > 0.0 {
         let _ = write!(title, ", read in {:.1} s", (c.read_ms + c.copy_ms + c.parse_ms) / 1000.0);
     }

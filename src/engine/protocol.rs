@@ -112,8 +112,9 @@ pub enum Export {
 pub struct DatasetMeta {
     /// The provider.
     pub source: Source,
-    /// Number of charges read.
-    pub charges: usize,
+    /// Number of provider records read (items, resources, rows: Aether's items of a resource and
+    /// day are one charge in the engine, so this is not its count of charges).
+    pub records: u64,
     /// Resource types of its usage charges, sorted, for the what-if pickers.
     pub resource_types: Vec<String>,
     /// Aether node pools, sorted, for the what-if pickers.

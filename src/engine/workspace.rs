@@ -160,5 +160,5 @@ fn meta(usage: &Usage) -> DatasetMeta {
         }
     }
     let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
-    DatasetMeta { source: usage.source, charges: usage.charges.len(), resource_types: owned(resource_types), node_pools: owned(node_pools), cost: ReadCost::default() }
+    DatasetMeta { source: usage.source, records: usage.records(), resource_types: owned(resource_types), node_pools: owned(node_pools), cost: ReadCost::default() }
 }

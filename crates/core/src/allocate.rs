@@ -8,10 +8,17 @@ use rust_decimal::Decimal;
 use crate::error::Result;
 use crate::money::to_units_floor;
 
+/// Remainders are compared to this many decimals of a minor unit. Finer differences are the
+/// rounding noise of shares kept to 18 decimals (a tier's month cost shared back by quantity: four
+/// one-hour items and one four-hour item of the same rate differ in their last digits), not a
+/// difference in cost, and must not decide who gets a unit: two groups that cost the same are a
+/// tie, which goes to the smaller key (SPEC 5).
+const REMAINDER_DECIMALS: u32 = 9;
+
 /// Splits `total_units` (minor units) among groups with exact amounts `parts` (same order as `keys`).
 ///
 /// Each group gets its exact amount floored to the minor unit; the units left over go one each to the
-/// largest remainders, ties to the smaller key. The result always sums to `total_units`.
+/// largest remainders (to [`REMAINDER_DECIMALS`] of a unit), ties to the smaller key. The result always sums to `total_units`.
 ///
 /// # Errors
 /// An exact amount out of range.
@@ -21,7 +28,7 @@ pub fn allocate<K: Ord>(total_units: i128, parts: &[(K, Decimal)], dp: u32) -> R
     for (_, exact) in parts {
         let (units, rem) = to_units_floor(*exact, dp)?;
         floors.push(units);
-        remainders.push(rem);
+        remainders.push(rem.round_dp(REMAINDER_DECIMALS));
     }
     if parts.is_empty() {
         return Ok(floors);
@@ -78,6 +85,17 @@ mod tests {
         let parts = [("a", d("1.006")), ("b", d("2.006")), ("c", d("0.008"))];
         // exact 3.02 -> floors 100 + 200 + 0 = 300, 2 units to c (0.8) then a (0.6, key a < b).
         assert_eq!(allocate(302, &parts, 2).unwrap(), vec![101, 200, 1]);
+    }
+
+    #[test]
+    fn remainders_that_differ_only_in_share_noise_are_a_tie() {
+        // The same cost, shared back as one piece and as four: 18-decimal shares differ at the end.
+        let one = d("0.173420689655172414");
+        let four = d("0.173420689655172413");
+        assert_eq!(allocate(35, &[("node.s", one), ("node.m", four)], 2).unwrap(), vec![17, 18], "the tie goes to the smaller key");
+        assert_eq!(allocate(35, &[("node.m", one), ("node.s", four)], 2).unwrap(), vec![18, 17]);
+        // A real difference, however small in money, still counts.
+        assert_eq!(allocate(35, &[("a", d("0.17342")), ("b", d("0.1734201"))], 2).unwrap(), vec![17, 18]);
     }
 
     #[test]

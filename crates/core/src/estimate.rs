@@ -255,6 +255,7 @@ fn new_charge(c: &NewCharge, i: usize, interner: &mut Interner) -> Result<Charge
         reported_cost: c.amount.map(|a| a.0),
         excluded: false,
         executions: None,
+        records: 1,
     })
 }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::aggregate::csv_cell;
-use crate::model::{Category, Source};
+use crate::model::{Category, Period, Source};
 use crate::pricing::{Piece, Placement, Priced};
 
 /// The columns, in order.
@@ -53,6 +53,10 @@ fn instant(t: DateTime<Utc>) -> String {
 
 fn period(priced: &Priced<'_>, piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {
     let (ms, me) = (piece.month.start(), piece.month.end());
+    // Hourly records summed per day (an Aether resource's day) cover the first to the last hour.
+    if let Some(Period::Records { first, last }) = priced.charge(piece).map(|c| c.period) {
+        return (first, last + Duration::hours(1));
+    }
     match priced.placement(piece) {
         // An hourly record covers its hour.
         Placement::At(t) => (t, t + Duration::hours(1)),
@@ -101,3 +105,36 @@ pub fn focus_csv(priced: &Priced<'_>) -> String {
     out
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_timestamp, price, read_usage, Context, PriceBook};
+
+    #[test]
+    fn an_aether_resource_has_one_row_per_day_from_its_first_to_its_last_hour() {
+        let item = |pool: &str, at: &str, q: &str| {
+            format!(r#"{{"cluster_id": "c", "node_pool_id": "{pool}", "resource_type": "node.s-4vcpu-16gb", "quantity": {q}, "unit": "hour", "recorded_at": "2026-11-{at}Z"}}"#)
+        };
+        let items = [item("p", "02T05:00:00", "2"), item("p", "02T01:00:00", "1"), item("q", "02T03:00:00", "7"), item("p", "03T00:00:00", "4"), item("p", "02T02:00:00", "1.5")];
+        let body = format!(r#"{{"period_start": "2026-11-01T00:00:00Z", "items": [{}]}}"#, items.join(","));
+        let book = PriceBook::parse(br#"{"prices": [{"source": "aether", "model": "per_unit", "unit_price": "0.5"}]}"#).unwrap();
+        let usage = read_usage(body.as_bytes(), None).unwrap();
+        let priced = price(&[&usage], Some(&book), Context { as_of: parse_timestamp("2026-11-23T12:00:00Z").unwrap(), range: None }).unwrap();
+        let csv = focus_csv(&priced);
+        let column = |name: &str| FOCUS_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        let shown: Vec<[&str; 5]> = rows
+            .iter()
+            .map(|r| [r[column("ResourceId")], r[column("ConsumedQuantity")], r[column("BilledCost")], r[column("ChargePeriodStart")], r[column("ChargePeriodEnd")]])
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ["p", "4.5", "2.25", "2026-11-02T01:00:00Z", "2026-11-02T06:00:00Z"],
+                ["q", "7", "3.5", "2026-11-02T03:00:00Z", "2026-11-02T04:00:00Z"],
+                ["p", "4", "2", "2026-11-03T00:00:00Z", "2026-11-03T01:00:00Z"],
+            ]
+        );
+    }
+}

@@ -26,6 +26,7 @@ fn coverage_end(p: Period, priced: &Priced<'_>) -> Option<DateTime<Utc>> {
     match p {
         Period::Span { end, .. } => Some(end),
         Period::At(t) => Some(t),
+        Period::Records { last, .. } => Some(last),
         Period::Month(m) => Some(m.end()),
         Period::RunningSince(_) => None,
         Period::Unspecified => Some(priced.ctx.range.map_or_else(|| Month::of(priced.ctx.as_of).end(), |r| r.1)),

@@ -260,7 +260,7 @@ mod tests {
     fn generated_bodies_parse_as_their_provider_with_the_asked_size() {
         let a = read_usage(aether(500, nov(), 1).as_bytes(), None).unwrap();
         assert_eq!(a.source, Source::Aether);
-        assert_eq!(a.charges.iter().filter(|c| c.category == crate::Category::Usage).count(), 500);
+        assert_eq!(a.charges.iter().filter(|c| c.category == crate::Category::Usage).map(|c| c.records).sum::<u32>(), 500);
         let h = read_usage(hyperstack(40, nov(), as_of(), 2).as_bytes(), None).unwrap();
         assert_eq!((h.source, h.charges.len()), (Source::Hyperstack, 40));
         let e = read_usage(elastic(6, nov().start(), as_of(), 3).as_bytes(), None).unwrap();

@@ -115,8 +115,18 @@ pub enum Period {
     RunningSince(DateTime<Utc>),
     /// No period in the body: the request range, else the month of `as_of` (Elastic without `period`).
     Unspecified,
-    /// A point record that belongs wholly to the month and day of this instant (an Aether item).
+    /// A point in time: the charge belongs wholly to the month and day of this instant (a
+    /// Hyperstack or Elastic period of no length).
     At(DateTime<Utc>),
+    /// Point records of one UTC day summed into one charge (Aether's hourly items of one
+    /// resource): wholly in that day and its month. `first` and `last` are the first and last
+    /// record's instants (the same for a single record).
+    Records {
+        /// The earliest record.
+        first: DateTime<Utc>,
+        /// The latest record, on the same UTC day.
+        last: DateTime<Utc>,
+    },
     /// A monthly fee of the month containing this instant, spread evenly over its days.
     Month(Month),
 }
@@ -180,6 +190,9 @@ pub struct Charge {
     pub excluded: bool,
     /// Executions behind a CU row (`count`).
     pub executions: Option<u64>,
+    /// How many provider records the charge sums: Aether items of one resource and UTC day are
+    /// one charge (see [`Period::Records`]); 1 for every other charge. What "N records" counts.
+    pub records: u32,
 }
 
 impl std::ops::Deref for Charge {
@@ -228,6 +241,11 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// How many provider records the charges sum (a body's item count, whatever was summed).
+    pub fn records(&self) -> u64 {
+        self.charges.iter().map(|c| u64::from(c.records)).sum()
+    }
+
     /// One charge for each distinct subject (resource, type, unit...), in the order first seen:
     /// what a list of resource types or node pools needs, found by address rather than by
     /// comparing a million charges' strings.

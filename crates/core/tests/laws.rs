@@ -150,3 +150,71 @@ proptest! {
         prop_assert_eq!(one(&res), one(&shuffled));
     }
 }
+
+/// A price book with every model, a flat fee, a currency to convert from and the monthly lines: the
+/// cases where summing before pricing could show, if it changed anything.
+const TIERED_BOOK: &str = r#"{"currency": "USD", "fx": {"EUR": "1.0837"}, "prices": [
+  {"source": "aether", "unit": "hour", "model": "graduated", "tiers": [{"up_to": "40", "unit_price": "0.031"}, {"up_to": null, "unit_price": "0.0277"}], "flat_fee": "3.5"},
+  {"source": "aether", "resource_type": "node.gpu-l40s-1", "model": "volume", "tiers": [{"up_to": "30", "unit_price": "1.9"}, {"up_to": null, "unit_price": "1.7"}]},
+  {"source": "aether", "unit": "gb_hour", "model": "package", "package_size": "1000", "package_price": "0.07"}
+], "discount_percent": "3.5", "minimum_monthly": "100", "tax_percent": "19"}"#;
+
+/// The same Aether body with its items in another order, and each item as a charge of its own (read
+/// from a body of that one item): the oracle for the reader's summing of items per resource and day.
+fn shuffled_and_one_by_one(body: &str, seed: u64) -> (String, tally_core::Usage) {
+    let mut value: serde_json::Value = serde_json::from_str(body).unwrap();
+    let items = value["items"].as_array_mut().unwrap();
+    let mut state = seed | 1;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    let each: Vec<tally_core::Charge> = items
+        .iter()
+        .map(|item| read_usage(format!(r#"{{"items": [{item}]}}"#).as_bytes(), None).unwrap().charges.remove(0))
+        .collect();
+    let mut whole = read_usage(body.as_bytes(), None).unwrap();
+    whole.charges.retain(|c| c.category != tally_core::Category::Usage);
+    whole.charges.extend(each);
+    (value.to_string(), whole)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Aether items summed per resource and UTC day (the reader) give the summary and breakdowns
+    /// their items give one by one, in any order, with any price book and `as_of`.
+    #[test]
+    fn items_summed_per_day_cost_what_they_cost_one_by_one(items in 0usize..300, seed in 0u64..1000, book in 0usize..3, mid_month in proptest::bool::ANY) {
+        let month = tally_core::Month::parse("2026-11").unwrap();
+        let body = tally_core::generate::aether(items, month, seed);
+        let (shuffled, one_by_one) = shuffled_and_one_by_one(&body, seed);
+        let book = match book {
+            0 => None,
+            1 => Some(PriceBook::parse(include_bytes!("../../../fixtures/aether/prices.json")).unwrap()),
+            _ => Some(PriceBook::parse(TIERED_BOOK.as_bytes()).unwrap()),
+        };
+        let as_of = if mid_month { "2026-11-15T07:30:00Z" } else { "2026-11-23T12:00:00Z" };
+        let ctx = Context { as_of: parse_timestamp(as_of).unwrap(), range: None };
+        let expected = price(&[&one_by_one], book.as_ref(), ctx).unwrap();
+        for summed in [read_usage(body.as_bytes(), None).unwrap(), read_usage(shuffled.as_bytes(), None).unwrap()] {
+            prop_assert_eq!(summed.records(), one_by_one.records());
+            prop_assert!(summed.charges.len() <= one_by_one.charges.len());
+            let priced = price(&[&summed], book.as_ref(), ctx).unwrap();
+            prop_assert_eq!(summarize(&priced).unwrap(), summarize(&expected).unwrap());
+            for by in [[Dimension::Day, Dimension::ResourceType], [Dimension::Month, Dimension::Resource]] {
+                let (got, want) = (breakdown(&priced, &by).unwrap(), breakdown(&expected, &by).unwrap());
+                // What is shown is the same; the exact amounts agree to the noise of 18-decimal
+                // shares of a tier (one share of a day's sum, or one per item).
+                let shown = |b: &tally_core::Breakdown| b.rows.iter().map(|r| (r.values.clone(), r.total)).collect::<Vec<_>>();
+                prop_assert_eq!(shown(&got), shown(&want));
+                prop_assert_eq!(got.total, want.total);
+                for (g, w) in got.rows.iter().zip(&want.rows) {
+                    prop_assert!((g.exact - w.exact).abs() < Decimal::new(1, 15), "{:?}: {} against {}", g.values, g.exact, w.exact);
+                }
+            }
+        }
+    }
+}

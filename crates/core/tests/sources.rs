@@ -240,7 +240,8 @@ fn a_hyperstack_500_with_an_empty_body_and_html_bodies_are_clear() {
 }
 
 /// Aether items find their shared subject by a sketch of their strings (length, first and last
-/// eight bytes); pools that agree on all of that but differ in the middle stay two pools.
+/// eight bytes); pools that agree on all of that but differ in the middle stay two pools, and each
+/// pool's items of one day still sum into one charge (the two take turns in the sketch's slot).
 #[test]
 fn pools_that_differ_only_in_the_middle_of_their_ids_stay_apart() {
     let item = |pool: &str, quantity: u32| {
@@ -250,5 +251,21 @@ fn pools_that_differ_only_in_the_middle_of_their_ids_stay_apart() {
     let body = format!(r#"{{"period_start": "2026-11-01T00:00:00Z", "items": [{}, {}, {}, {}]}}"#, item(a, 1), item(b, 10), item(a, 100), item(b, 1000));
     let usage = read_usage(body.as_bytes(), None).unwrap();
     let pools: Vec<(String, String)> = usage.charges.iter().map(|c| (c.dimensions.node_pool_id.as_deref().unwrap().to_string(), c.quantity.to_string())).collect();
-    assert_eq!(pools, [(a, "1"), (b, "10"), (a, "100"), (b, "1000")].map(|(p, q)| (p.to_string(), q.to_string())));
+    assert_eq!(pools, [(a, "101"), (b, "1010")].map(|(p, q)| (p.to_string(), q.to_string())));
+    assert_eq!(usage.charges.iter().map(|c| c.records).collect::<Vec<_>>(), [2, 2]);
+}
+
+/// Items of one resource and day are summed into one charge, unless the sum would leave
+/// `Decimal`'s range: then the item starts a charge of its own and pricing says what overflowed.
+#[test]
+fn items_whose_sum_is_out_of_range_stay_apart() {
+    let item = |q: &str| format!(r#"{{"node_pool_id": "p", "resource_type": "node", "quantity": {q}, "unit": "hour", "recorded_at": "2026-11-02T01:00:00Z"}}"#);
+    let body = format!(r#"{{"items": [{}, {}, {}]}}"#, item("70000000000000000000000000000"), item("70000000000000000000000000000"), item("1"));
+    let usage = read_usage(body.as_bytes(), None).unwrap();
+    let sums: Vec<(String, u32)> = usage.charges.iter().map(|c| (c.quantity.to_string(), c.records)).collect();
+    assert_eq!(sums, [("70000000000000000000000000000".to_string(), 1), ("70000000000000000000000000001".to_string(), 2)]);
+    let book = tally_core::PriceBook::parse(br#"{"prices": [{"source": "aether", "model": "per_unit", "unit_price": "1"}]}"#).unwrap();
+    let ctx = tally_core::Context { as_of: tally_core::parse_timestamp("2026-11-23T12:00:00Z").unwrap(), range: None };
+    let err = tally_core::price(&[&usage], Some(&book), ctx).unwrap_err().to_string();
+    assert!(err.contains("out of range") || err.contains("overflow"), "{err}");
 }

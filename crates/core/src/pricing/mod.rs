@@ -199,7 +199,7 @@ pub const MAX_SPAN_DAYS: i64 = 100 * 366;
 pub(crate) fn placement_of(period: Period, ctx: &Context) -> Placement {
     let span = |start: DateTime<Utc>, end: DateTime<Utc>| if end <= start { Placement::At(start) } else { Placement::Span(start, end) };
     match period {
-        Period::At(t) => Placement::At(t),
+        Period::At(t) | Period::Records { first: t, .. } => Placement::At(t),
         Period::Month(_) => Placement::MonthSpread,
         Period::Span { start, end } => span(start, end),
         Period::RunningSince(start) => span(start, ctx.as_of),
@@ -371,7 +371,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             } else {
                 let group = unpriced.entry((c.source, Arc::clone(&c.resource_type), Arc::clone(&c.unit))).or_default();
                 group.0 = add(group.0, c.quantity, "unpriced quantity")?;
-                group.1 += 1;
+                group.1 += u64::from(c.records);
                 for (m, q) in quantities {
                     pieces.push(Piece { month: m, quantity: q, ..base });
                 }

@@ -111,6 +111,7 @@ pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage>
                 reported_cost: Some(row.cu.0),
                 excluded: false,
                 executions: row.count,
+                records: 1,
             });
         }
         if rows_sum != day.used.0 {

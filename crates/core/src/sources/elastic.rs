@@ -95,6 +95,7 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
                 reported_cost: Some(cost),
                 excluded: false,
                 executions: None,
+                records: 1,
             });
         };
         if d.costs.dimensions.is_empty() {

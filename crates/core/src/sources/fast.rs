@@ -18,7 +18,7 @@
 //! The scanner reads bytes, checking the UTF-8 of what it reads as it goes (see [`Cursor`]), and
 //! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
-use super::aether::{usage_charge, Field, ItemStrings, SeenSubjects, PROGRESS_EVERY};
+use super::aether::{DailyCharges, Field, ItemStrings, PROGRESS_EVERY};
 use crate::model::{Charge, Interner};
 use crate::num::parse_decimal;
 use crate::timestamp::parse_timestamp_bytes;
@@ -60,8 +60,7 @@ pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut
 /// cut anywhere, even inside a number, cannot pass for a whole one.)
 pub(super) struct Scanner {
     phase: Phase,
-    charges: Vec<Charge>,
-    seen: SeenSubjects,
+    charges: DailyCharges,
     head: Vec<u8>,
 }
 
@@ -93,12 +92,12 @@ enum ItemsEnd {
 impl Scanner {
     /// A scanner for a body of about `len` bytes (to size the list of charges once).
     pub(super) fn new(len: usize) -> Scanner {
-        Scanner { phase: Phase::Head, charges: Vec::with_capacity((len / 300).min(1 << 24)), seen: SeenSubjects::default(), head: Vec::new() }
+        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new() }
     }
 
     /// A scanner that has already stepped aside: the general reader reads the body alone.
     pub(super) fn refused() -> Scanner {
-        Scanner { phase: Phase::Refused, charges: Vec::new(), seen: SeenSubjects::default(), head: Vec::new() }
+        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new() }
     }
 
     /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
@@ -154,7 +153,7 @@ impl Scanner {
             };
             if matches!(next, Phase::Refused) {
                 // The general reader reads the body again: free what this scan held meanwhile.
-                self.charges = Vec::new();
+                self.charges = DailyCharges::default();
                 self.head = Vec::new();
             }
             self.phase = next;
@@ -184,9 +183,9 @@ impl Scanner {
         }
         let item = c.item()?;
         let closed = c.closes(b']')?;
-        self.charges.push(usage_charge(&item.strings, item.quantity, item.recorded_at, interner, &mut self.seen));
-        if self.charges.len().is_multiple_of(PROGRESS_EVERY) {
-            progress(self.charges.len());
+        self.charges.add(&item.strings, item.quantity, item.recorded_at, interner);
+        if self.charges.items().is_multiple_of(PROGRESS_EVERY) {
+            progress(self.charges.items());
         }
         Some(closed)
     }
@@ -194,7 +193,7 @@ impl Scanner {
     /// The items, once the whole body has been read; `None` if it is not this path's.
     pub(super) fn into_items(self) -> Option<FastItems> {
         match self.phase {
-            Phase::Done { end } => Some(FastItems { charges: self.charges, head: self.head, tail_from: end }),
+            Phase::Done { end } => Some(FastItems { charges: self.charges.into_charges(), head: self.head, tail_from: end }),
             _ => None,
         }
     }
@@ -548,6 +547,7 @@ fn next_special(bytes: &[u8], from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn next_special_finds_the_first_quote_backslash_control_or_high_byte() {
@@ -560,7 +560,7 @@ mod tests {
     #[test]
     fn the_scanner_gives_up_on_what_it_does_not_read() {
         let mut interner = Interner::default();
-        let mut read = |body: &str| aether_items(body.as_bytes(), &mut interner, &mut |_| {}).map(|f| f.charges.len());
+        let mut read = |body: &str| aether_items(body.as_bytes(), &mut interner, &mut |_| {}).map(|f| f.charges.iter().map(|c| c.records).sum::<u32>());
         let item = r#"{"resource_type": "x", "quantity": 1, "unit": "hour", "recorded_at": "2026-11-01T00:00:00Z"}"#;
         assert_eq!(read(&format!(r#"{{"items": [{item}, {item}]}}"#)), Some(2));
         assert_eq!(read(&format!(r#"{{"items": [{item}, ]}}"#)), None, "trailing comma");
@@ -612,9 +612,13 @@ mod tests {
         scanner.arrived(&body.as_bytes()[..half], 0, false, &mut interner, &mut |_| {});
         // The items that arrived are read, before the rest is there (that one cut in the middle
         // is not taken for a whole one: the property test below checks it at every cut).
-        let read = scanner.charges.len();
+        let read = scanner.charges.items();
         assert!(read > 50 && read < 200, "{read} of 200 items read from half the body");
-        assert_eq!(scanner.charges[..], whole[..read]);
+        let so_far = scanner.charges.charges();
+        assert_eq!(so_far.iter().map(|c| u64::from(c.records)).sum::<u64>(), read as u64);
+        // The charges begun so far are the whole body's first ones (later items add to them).
+        let begun = |c: &Charge| (Arc::clone(&c.subject), match c.period { crate::Period::Records { first, .. } => first.date_naive(), _ => unreachable!() });
+        assert_eq!(so_far.iter().map(begun).collect::<Vec<_>>(), whole[..so_far.len()].iter().map(begun).collect::<Vec<_>>());
         scanner.arrived(body.as_bytes(), 0, true, &mut interner, &mut |_| {});
         assert_eq!(scanner.into_items().map(|i| i.charges), Some(whole));
     }

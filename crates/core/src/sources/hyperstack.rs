@@ -116,6 +116,7 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
             reported_cost: Some(r.total_bill.0),
             excluded,
             executions: None,
+            records: 1,
         });
     }
     let coverage = coverage(&charges);
