@@ -18,7 +18,8 @@
 //! The scanner reads bytes, checking the UTF-8 of what it reads as it goes (see [`Cursor`]), and
 //! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
-use super::aether::{DailyCharges, Field, ItemStrings, PROGRESS_EVERY};
+use super::aether::{Field, ItemStrings, PROGRESS_EVERY};
+use super::daily::DailyCharges;
 use crate::model::{Charge, Interner};
 use crate::num::parse_decimal;
 use crate::timestamp::parse_timestamp_bytes;

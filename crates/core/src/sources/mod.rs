@@ -3,6 +3,7 @@
 
 mod aether;
 mod cu;
+mod daily;
 mod elastic;
 mod envelope;
 mod fast;

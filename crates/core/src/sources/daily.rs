@@ -1,0 +1,370 @@
+//! Aether's usage items as charges: one per resource and UTC day, the day's quantities summed
+//! ([`Period::Records`]). What both readers (the general one and the fast scanner) build, item by
+//! item.
+//!
+//! Why summed: an hourly body repeats each resource 24 times a day, and nothing Tally shows or
+//! exports is finer than a day. Summing first changes no amount: pricing is linear within a month
+//! (per unit, `q x price`; tiers see the month's summed quantity and share it back by quantity,
+//! SPEC 3), sums are exact (SPEC 5), the forecast extrapolates the month's usage so far, and
+//! `records` keeps the item count that "unpriced" reports. A million-item body becomes a few
+//! hundred thousand charges or fewer, which pricing, the summary and the breakdowns then walk
+//! (docs/DECISIONS.md, "Aether items are summed per resource and UTC day").
+//!
+//! This is the reader's hottest loop, and its cost is memory, not arithmetic: a body of 1M items
+//! over 8,600 resources visits them in no order, and each visit used to touch a hash bucket, the
+//! shared subject, its strings and the day's charge, each somewhere else in memory (in wasm about
+//! 450 ns an item). So each resource has a [`Slot`] in one array, holding a copy of its strings for
+//! the exact check and the running sum of its current day: an item reads one small hash bucket
+//! and one slot, and the charges are written only when a resource moves on to another day.
+
+use std::borrow::Cow;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::aether::ItemStrings;
+use crate::fxhash::{FxHashMap, FxHasher};
+use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Subject};
+
+/// Room for a resource's strings in its slot (cluster and pool ids are 36-byte UUIDs, types and
+/// units a few words). Resources with longer strings have no slot and take the slower way, through
+/// the interner, on every item: the same charges, later.
+const KEY_BYTES: usize = 104;
+
+/// In a slot's key, the length byte of a part the item does not have.
+const ABSENT: u8 = u8::MAX;
+
+/// Charges being built from items.
+#[derive(Default)]
+pub(super) struct DailyCharges {
+    charges: Vec<Charge>,
+    /// One per resource (subject) seen.
+    slots: Vec<Slot>,
+    /// Slots by a sketch of the item's strings ([`sketch_of`]); checked in full against the slot.
+    by_sketch: FxHashMap<u64, u32>,
+    /// Slots by subject (address): for a resource whose sketch another one took over.
+    by_subject: FxHashMap<usize, u32>,
+    /// Every charge by (subject address, day): for an item that comes back to a day its resource
+    /// had left (a body not in time order), and for resources without a slot.
+    days: FxHashMap<(usize, NaiveDate), usize>,
+    items: usize,
+}
+
+/// A resource: the day its items go to now, with the running values of that day's charge, and its
+/// strings back to back for the exact check of a sketch's match.
+struct Slot {
+    open: Option<Open>,
+    /// Cluster, pool, type and unit, each after its length ([`ABSENT`] for none).
+    key: [u8; KEY_BYTES],
+    subject: Arc<Subject>,
+}
+
+/// The charge a resource's items go to now, with its running values (written back to the list
+/// when the resource moves to another day, and at the end).
+#[derive(Clone, Copy)]
+struct Open {
+    charge: usize,
+    day: NaiveDate,
+    quantity: Decimal,
+    records: u32,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+impl DailyCharges {
+    /// Room for the charges of about `items` items (an hourly body sums to fewer: room grows as
+    /// needed, and wasm memory once grown is never given back, so this does not over-reserve).
+    pub(super) fn for_items(items: usize) -> DailyCharges {
+        DailyCharges { charges: Vec::with_capacity((items / 8).min(1 << 20)), ..DailyCharges::default() }
+    }
+
+    /// Items read so far.
+    pub(super) fn items(&self) -> usize {
+        self.items
+    }
+
+    /// The charges so far, each resource's current day written back.
+    #[cfg(test)]
+    pub(super) fn charges(&mut self) -> &[Charge] {
+        self.write_back();
+        &self.charges
+    }
+
+    /// The charges, in the order their first item came.
+    pub(super) fn into_charges(mut self) -> Vec<Charge> {
+        self.write_back();
+        self.charges
+    }
+
+    fn write_back(&mut self) {
+        for open in self.slots.iter().filter_map(|s| s.open) {
+            write_back(&mut self.charges, open);
+        }
+    }
+
+    /// Adds one item.
+    pub(super) fn add(&mut self, item: &ItemStrings<'_>, quantity: Decimal, recorded_at: DateTime<Utc>, interner: &mut Interner) {
+        self.items += 1;
+        let day = recorded_at.naive_utc().date();
+        if item.node_pool_id.or(item.cluster_id).is_none() {
+            // The record's own id names the resource: one of a kind, not worth a slot.
+            let subject = new_subject(item, item.id, interner);
+            self.day_charge(&subject, day, quantity, recorded_at);
+            return;
+        }
+        let parts = [item.cluster_id, item.node_pool_id, Some(item.resource_type), Some(item.unit)];
+        let sketch = sketch_of(parts);
+        let slot = match self.by_sketch.get(&sketch) {
+            Some(&at) if self.slots.get(at as usize).is_some_and(|s| matches(&s.key, parts)) => at as usize,
+            _ => match self.slot_for(item, parts, sketch, interner) {
+                Some(at) => at,
+                None => {
+                    let subject = new_subject(item, None, interner);
+                    self.day_charge(&subject, day, quantity, recorded_at);
+                    return;
+                }
+            },
+        };
+        let Some(s) = self.slots.get_mut(slot) else { return };
+        if let Some(open) = &mut s.open {
+            if open.day == day {
+                if let Some(sum) = open.quantity.checked_add(quantity) {
+                    open.quantity = sum;
+                    open.records += 1;
+                    open.first = open.first.min(recorded_at);
+                    open.last = open.last.max(recorded_at);
+                    return;
+                }
+            }
+        }
+        // Another day (or a sum out of range): the day left is written back, the item's day opened.
+        let subject = Arc::clone(&s.subject);
+        if let Some(open) = s.open.take() {
+            write_back(&mut self.charges, open);
+        }
+        let at = self.day_charge(&subject, day, quantity, recorded_at);
+        let open = self.charges.get(at).and_then(|c| match c.period {
+            Period::Records { first, last } => Some(Open { charge: at, day, quantity: c.quantity, records: c.records, first, last }),
+            _ => None,
+        });
+        if let Some(s) = self.slots.get_mut(slot) {
+            s.open = open;
+        }
+    }
+
+    /// The slot of an item whose sketch found none (or another resource's): `None` when its strings
+    /// are too long for one.
+    fn slot_for(&mut self, item: &ItemStrings<'_>, parts: [Option<&[u8]>; 4], sketch: u64, interner: &mut Interner) -> Option<usize> {
+        let key = key_of(parts)?;
+        let subject = new_subject(item, None, interner);
+        let address = Arc::as_ptr(&subject) as usize;
+        let at = match self.by_subject.get(&address) {
+            Some(&at) => at,
+            None => {
+                let at = u32::try_from(self.slots.len()).ok()?;
+                self.slots.push(Slot { open: None, key, subject });
+                self.by_subject.insert(address, at);
+                at
+            }
+        };
+        self.by_sketch.insert(sketch, at);
+        Some(at as usize)
+    }
+
+    /// Adds an item to its subject's charge of `day` in the list, made if there is none yet (or
+    /// if the sum would leave `Decimal`'s range: pricing then says what overflowed); its index.
+    fn day_charge(&mut self, subject: &Arc<Subject>, day: NaiveDate, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
+        let key = (Arc::as_ptr(subject) as usize, day);
+        if let Some(&at) = self.days.get(&key) {
+            if self.charges.get_mut(at).is_some_and(|c| add_record(c, quantity, recorded_at)) {
+                return at;
+            }
+        }
+        self.charges.push(usage_charge(Arc::clone(subject), quantity, recorded_at));
+        let at = self.charges.len() - 1;
+        self.days.insert(key, at);
+        at
+    }
+}
+
+fn write_back(charges: &mut [Charge], open: Open) {
+    if let Some(c) = charges.get_mut(open.charge) {
+        c.quantity = open.quantity;
+        c.records = open.records;
+        c.period = Period::Records { first: open.first, last: open.last };
+    }
+}
+
+/// Adds an item to a charge of its day; `false` (and nothing changed) when the sum is out of range.
+fn add_record(charge: &mut Charge, quantity: Decimal, recorded_at: DateTime<Utc>) -> bool {
+    let Some(sum) = charge.quantity.checked_add(quantity) else { return false };
+    let Period::Records { first, last } = &mut charge.period else { return false };
+    *first = (*first).min(recorded_at);
+    *last = (*last).max(recorded_at);
+    charge.quantity = sum;
+    charge.records += 1;
+    true
+}
+
+/// The charge of one usage item.
+fn usage_charge(subject: Arc<Subject>, quantity: Decimal, recorded_at: DateTime<Utc>) -> Charge {
+    Charge {
+        subject,
+        period: Period::Records { first: recorded_at, last: recorded_at },
+        quantity,
+        unit_price: None,
+        reported_cost: None,
+        excluded: false,
+        executions: None,
+        records: 1,
+    }
+}
+
+/// The shared subject of an item's strings. Only here, once per new resource (or per item for one
+/// without a slot), are the strings needed as text (they are UTF-8, so this borrows them).
+fn new_subject(item: &ItemStrings<'_>, id: Option<&[u8]>, interner: &mut Interner) -> Arc<Subject> {
+    fn text(b: &[u8]) -> Cow<'_, str> {
+        String::from_utf8_lossy(b)
+    }
+    let cluster_id = interner.opt(item.cluster_id.map(text).as_deref());
+    let node_pool_id = interner.opt(item.node_pool_id.map(text).as_deref());
+    // The node pool is what was used; items without one fall back to the cluster, then the record.
+    let resource_id = node_pool_id.clone().or_else(|| cluster_id.clone()).or_else(|| interner.opt(id.map(text).as_deref()));
+    let resource_type = interner.key(&text(item.resource_type));
+    let unit = interner.key(&text(item.unit));
+    interner.subject(Subject {
+        source: Source::Aether,
+        category: Category::Usage,
+        resource_id,
+        resource_name: None,
+        resource_type,
+        dimensions: Dimensions { cluster_id, node_pool_id, ..Dimensions::default() },
+        unit,
+        currency: Source::Aether.currency(),
+    })
+}
+
+/// An item's strings back to back, each after its length; `None` when they do not fit a slot.
+fn key_of(parts: [Option<&[u8]>; 4]) -> Option<[u8; KEY_BYTES]> {
+    let mut key = [0u8; KEY_BYTES];
+    let mut at = 0;
+    for part in parts {
+        match part {
+            None => *key.get_mut(at)? = ABSENT,
+            Some(b) => {
+                *key.get_mut(at)? = u8::try_from(b.len()).ok().filter(|len| *len != ABSENT)?;
+                key.get_mut(at + 1..at + 1 + b.len())?.copy_from_slice(b);
+            }
+        }
+        at += 1 + part.map_or(0, <[u8]>::len);
+    }
+    Some(key)
+}
+
+/// Whether a slot's key holds exactly these strings.
+#[inline]
+fn matches(key: &[u8; KEY_BYTES], parts: [Option<&[u8]>; 4]) -> bool {
+    let mut at = 0;
+    for part in parts {
+        let Some(&len) = key.get(at) else { return false };
+        at += 1;
+        match part {
+            None if len == ABSENT => {}
+            Some(b) if len != ABSENT && usize::from(len) == b.len() => match key.get(at..at + b.len()) {
+                Some(k) if same(k, b) => at += b.len(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// One hash of an item's strings, from their sketches.
+fn sketch_of(parts: [Option<&[u8]>; 4]) -> u64 {
+    let mut h = FxHasher::default();
+    for part in parts {
+        h.write_u64(sketch(part));
+    }
+    h.finish()
+}
+
+/// A string's length mixed with its first and last eight bytes (0 for none): hash enough, since a
+/// match is checked in full, and ids end in random hex. (Hashing every byte cost 50 of the 450 ms
+/// reading 1M items natively. Strings made to share sketches only make their items take the
+/// slower way: never wrong.)
+fn sketch(text: Option<&[u8]>) -> u64 {
+    let Some(b) = text else { return 0 };
+    let word = |r: std::ops::Range<usize>| b.get(r).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes);
+    let (head, tail) = if b.len() >= 8 {
+        (word(0..8), word(b.len() - 8..b.len()))
+    } else {
+        (b.iter().fold(0u64, |acc, c| acc << 8 | u64::from(*c)), 0)
+    };
+    (b.len() as u64 + 1) ^ head.rotate_left(17) ^ tail.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Whether two byte strings are equal, compared eight bytes at a time. (`==` on slices is
+/// `memcmp`, which in wasm is a loop over single bytes.)
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    if n < 8 {
+        let small = |s: &[u8]| s.iter().fold(0u64, |acc, c| acc << 8 | u64::from(*c));
+        return small(a) == small(b);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes (overlapping the word before when the length is not a multiple of 8).
+    word(a, n - 8) == word(b, n - 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_compares_every_byte_of_any_length() {
+        let text = b"41d1059b-16d6-4207-89d6-936e18d8c08d";
+        for n in 0..=text.len() {
+            let a = &text[..n];
+            assert!(same(a, a), "{n}");
+            for at in 0..n {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same(a, &b), "{n} bytes, differing at {at}");
+            }
+            assert!(n == 0 || !same(a, &text[..n - 1]), "{n}: another length");
+        }
+    }
+
+    #[test]
+    fn a_key_matches_its_own_strings_only() {
+        let p = |s: &'static str| Some(s.as_bytes());
+        let parts = [p("c1"), None, p("node.gpu-l40s-1"), p("hour")];
+        let key = key_of(parts).unwrap();
+        assert!(matches(&key, parts));
+        for other in [
+            [p("c1"), p(""), p("node.gpu-l40s-1"), p("hour")],
+            [None, p("c1"), p("node.gpu-l40s-1"), p("hour")],
+            [p("c1"), None, p("node.gpu-l40s-"), p("1hour")],
+            [p("c1"), None, p("node.gpu-l40s-1"), p("hours")],
+        ] {
+            assert!(!matches(&key, other), "{other:?}");
+        }
+        let long = [b'x'; KEY_BYTES];
+        assert!(key_of([Some(&long[..]), None, p("t"), p("u")]).is_none(), "too long for a slot");
+        assert!(key_of([Some(&long[..KEY_BYTES - 8]), None, p("t"), p("u")]).is_some());
+    }
+}
