@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for Text<'de> {
 }
 
 /// The fields of an item the readers keep (this one and the fast scanner, `super::fast`).
+#[derive(Clone, Copy)]
 pub(super) enum Field {
     Id,
     ClusterId,

@@ -296,7 +296,7 @@ fn sketch(text: Option<&[u8]>) -> u64 {
 /// Whether two byte strings are equal, compared eight bytes at a time. (`==` on slices is
 /// `memcmp`, which in wasm is a loop over single bytes.)
 #[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

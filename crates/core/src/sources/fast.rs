@@ -19,7 +19,7 @@
 //! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
 use super::aether::{Field, ItemStrings, PROGRESS_EVERY};
-use super::daily::DailyCharges;
+use super::daily::{same, DailyCharges};
 use crate::model::{Charge, Interner};
 use crate::num::parse_decimal;
 use crate::timestamp::parse_timestamp_bytes;
@@ -63,6 +63,8 @@ pub(super) struct Scanner {
     phase: Phase,
     charges: DailyCharges,
     head: Vec<u8>,
+    /// The keys of the last item read, as they were written: see [`KeyToken`].
+    shape: Vec<KeyToken>,
 }
 
 #[derive(Clone)]
@@ -93,12 +95,12 @@ enum ItemsEnd {
 impl Scanner {
     /// A scanner for a body of about `len` bytes (to size the list of charges once).
     pub(super) fn new(len: usize) -> Scanner {
-        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new() }
+        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new(), shape: Vec::new() }
     }
 
     /// A scanner that has already stepped aside: the general reader reads the body alone.
     pub(super) fn refused() -> Scanner {
-        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new() }
+        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new(), shape: Vec::new() }
     }
 
     /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
@@ -182,7 +184,7 @@ impl Scanner {
             c.pos += 1;
             return Some(true);
         }
-        let item = c.item()?;
+        let item = c.item(&mut self.shape)?;
         let closed = c.closes(b']')?;
         self.charges.add(&item.strings, item.quantity, item.recorded_at, interner);
         if self.charges.items().is_multiple_of(PROGRESS_EVERY) {
@@ -297,6 +299,32 @@ impl<'a> Cursor<'a> {
             self.pos += 1;
         }
         Some(empty)
+    }
+
+    /// The field of the item's key number `at`: by the key the last item had there when the bytes
+    /// are the same (and a value, not more whitespace, follows), else read and learned.
+    #[inline(always)]
+    fn key(&mut self, shape: &mut Vec<KeyToken>, at: usize) -> Option<Field> {
+        if let Some(token) = shape.get(at) {
+            let end = self.pos + usize::from(token.len);
+            let written = token.bytes.get(..usize::from(token.len));
+            if self.bytes.get(end).is_some_and(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+                && self.bytes.get(self.pos..end).zip(written).is_some_and(|(here, written)| same(here, written))
+            {
+                self.pos = end;
+                return Some(token.field);
+            }
+        }
+        let start = self.pos;
+        let field = Field::of(self.plain_key()?);
+        if let Some(token) = self.bytes.get(start..self.pos).and_then(|written| KeyToken::new(field, written)) {
+            if let Some(old) = shape.get_mut(at) {
+                *old = token;
+            } else if at == shape.len() {
+                shape.push(token);
+            }
+        }
+        Some(field)
     }
 
     /// `"key":` of an object member, with the whitespace around it; `None` if the key has escapes.
@@ -469,14 +497,14 @@ impl<'a> Cursor<'a> {
 
     /// One usage item: the same fields, with the same rules, as the general reader's `ItemVisitor`
     /// (each at most once; ids optional and nullable; the other four required).
-    fn item(&mut self) -> Option<FastItem<'a>> {
+    fn item(&mut self, shape: &mut Vec<KeyToken>) -> Option<FastItem<'a>> {
         let (mut id, mut cluster_id, mut node_pool_id) = (None, None, None);
         let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None, None, None, None);
         if self.opens(b'{', b'}')? {
             return None;
         }
-        loop {
-            match Field::of(self.plain_key()?) {
+        for at in 0.. {
+            match self.key(shape, at)? {
                 Field::Id => once(&mut id, self.optional_string()?)?,
                 Field::ClusterId => once(&mut cluster_id, self.optional_string()?)?,
                 Field::NodePoolId => once(&mut node_pool_id, self.optional_string()?)?,
@@ -501,6 +529,30 @@ impl<'a> Cursor<'a> {
             quantity: quantity?,
             recorded_at: recorded_at?,
         })
+    }
+}
+
+/// A key of an item, as it was written: the bytes [`Cursor::plain_key`] read (the whitespace
+/// before it, the quoted key, the colon and the whitespace after it), and the field it names.
+///
+/// Items of a body are written alike, so the scanner keeps the last item's keys by place and checks
+/// the next item's bytes against them, a few word compares, before reading a key the long way
+/// (find the closing quote, check the bytes, tell the field by name). Bytes equal to a token read
+/// exactly as the token did; anything else is read the long way, and learned.
+pub(super) struct KeyToken {
+    field: Field,
+    len: u8,
+    bytes: [u8; KEY_TOKEN_BYTES],
+}
+
+/// The longest key token kept (`,\n    "resource_type": ` is 22 bytes).
+const KEY_TOKEN_BYTES: usize = 30;
+
+impl KeyToken {
+    fn new(field: Field, written: &[u8]) -> Option<KeyToken> {
+        let mut bytes = [0u8; KEY_TOKEN_BYTES];
+        bytes.get_mut(..written.len())?.copy_from_slice(written);
+        Some(KeyToken { field, len: u8::try_from(written.len()).ok()?, bytes })
     }
 }
 
@@ -589,6 +641,36 @@ mod tests {
             (Err(a), Err(b)) => a.to_string() == b.to_string(),
             _ => false,
         }
+    }
+
+    /// Items written alike take the last item's key tokens; items written otherwise (keys in
+    /// another order, other spacing, a key that only starts like the last one) read as they are.
+    #[test]
+    fn items_written_differently_read_as_the_general_reader_reads_them() {
+        let item = |q: u32, layout: usize| {
+            let fields = [
+                r#""node_pool_id": "p""#.to_string(),
+                r#""resource_type": "node""#.to_string(),
+                format!(r#""quantity": {q}"#),
+                r#""unit": "hour""#.to_string(),
+                r#""recorded_at": "2026-11-02T01:00:00Z""#.to_string(),
+            ];
+            match layout {
+                0 => format!("{{{}}}", fields.join(", ")),
+                1 => format!("{{{}}}", fields.iter().rev().cloned().collect::<Vec<_>>().join(", ")),
+                2 => format!("{{ {} }}", fields.join(" ,\n  ").replace(": ", " :  ")),
+                3 => format!("{{{}}}", fields.join(", ").replace(r#""unit": "hour""#, r#""units": "x", "unit": "hour""#)),
+                _ => format!("{{{}}}", fields.join(", ").replace(r#""unit": "#, r#""unit":"#)),
+            }
+        };
+        let items: Vec<String> = (0..40).map(|i| item(i, (i as usize / 3) % 5)).collect();
+        let body = format!(r#"{{"period_start": "2026-11-01T00:00:00Z", "items": [{}]}}"#, items.join(", "));
+        let mut interner = Interner::default();
+        assert!(aether_items(body.as_bytes(), &mut interner, &mut |_| {}).is_some(), "the fast path reads it");
+        assert!(agrees(body.as_bytes()));
+        let usage = super::super::read_usage(body.as_bytes(), None).unwrap();
+        assert_eq!(usage.records(), 40);
+        assert_eq!(usage.charges[0].quantity, rust_decimal::Decimal::from((0..40).sum::<u32>()));
     }
 
     #[test]
