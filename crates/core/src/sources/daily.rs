@@ -123,21 +123,15 @@ impl DailyCharges {
                 let key = if taken.is_none() { key_of(parts) } else { None };
                 let at = self.day_charge(&subject, day, quantity, recorded_at);
                 if let Some(key) = key {
-                    let open = self.open(at, day);
+                    let open = Open::of(&self.charges, at, day);
                     self.slots.insert(sketch, Slot { open, key, subject });
                 }
                 return;
             }
         };
         if let Some(open) = &mut s.open {
-            if open.day == day {
-                if let Some(sum) = open.quantity.checked_add(quantity) {
-                    open.quantity = sum;
-                    open.records += 1;
-                    open.first = open.first.min(recorded_at);
-                    open.last = open.last.max(recorded_at);
-                    return;
-                }
+            if open.day == day && open.add(quantity, recorded_at) {
+                return;
             }
         }
         // Another day (or a sum out of range): the day left is written back, the item's day opened.
@@ -146,27 +140,20 @@ impl DailyCharges {
             write_back(&mut self.charges, open);
         }
         let at = self.day_charge(&subject, day, quantity, recorded_at);
-        let open = self.open(at, day);
+        let open = Open::of(&self.charges, at, day);
         if let Some(s) = self.slots.get_mut(&sketch) {
             s.open = open;
         }
-    }
-
-    /// The running values of charge `at`, of `day`, to go on adding to.
-    fn open(&self, at: usize, day: NaiveDate) -> Option<Open> {
-        self.charges.get(at).and_then(|c| match c.period {
-            Period::Records { first, last } => Some(Open { charge: at, day, quantity: c.quantity, records: c.records, first, last }),
-            _ => None,
-        })
     }
 
     /// Adds an item to its subject's charge of `day` in the list, made if there is none yet (or
     /// if the sum would leave `Decimal`'s range: pricing then says what overflowed); its index.
     fn day_charge(&mut self, subject: &Arc<Subject>, day: NaiveDate, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
         let key = (Arc::as_ptr(subject) as usize, day);
-        if let Some(&at) = self.days.get(&key) {
-            if self.charges.get_mut(at).is_some_and(|c| add_record(c, quantity, recorded_at)) {
-                return at;
+        if let Some(mut open) = self.days.get(&key).and_then(|&at| Open::of(&self.charges, at, day)) {
+            if open.add(quantity, recorded_at) {
+                write_back(&mut self.charges, open);
+                return open.charge;
             }
         }
         self.charges.push(usage_charge(Arc::clone(subject), quantity, recorded_at));
@@ -184,15 +171,24 @@ fn write_back(charges: &mut [Charge], open: Open) {
     }
 }
 
-/// Adds an item to a charge of its day; `false` (and nothing changed) when the sum is out of range.
-fn add_record(charge: &mut Charge, quantity: Decimal, recorded_at: DateTime<Utc>) -> bool {
-    let Some(sum) = charge.quantity.checked_add(quantity) else { return false };
-    let Period::Records { first, last } = &mut charge.period else { return false };
-    *first = (*first).min(recorded_at);
-    *last = (*last).max(recorded_at);
-    charge.quantity = sum;
-    charge.records += 1;
-    true
+impl Open {
+    /// The running values of charge `at`, of `day`, to go on adding to.
+    fn of(charges: &[Charge], at: usize, day: NaiveDate) -> Option<Open> {
+        charges.get(at).and_then(|c| match c.period {
+            Period::Records { first, last } => Some(Open { charge: at, day, quantity: c.quantity, records: c.records, first, last }),
+            _ => None,
+        })
+    }
+
+    /// Adds an item of this day; `false` (and nothing changed) when the sum is out of range.
+    fn add(&mut self, quantity: Decimal, recorded_at: DateTime<Utc>) -> bool {
+        let Some(sum) = self.quantity.checked_add(quantity) else { return false };
+        self.quantity = sum;
+        self.records += 1;
+        self.first = self.first.min(recorded_at);
+        self.last = self.last.max(recorded_at);
+        true
+    }
 }
 
 /// The charge of one usage item.
