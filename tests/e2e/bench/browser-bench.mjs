@@ -3,10 +3,10 @@
 // baseline. Prints a table; asserts nothing. Run through scripts/bench-browser.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, cpSync, readdirSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, readFileSync, existsSync, cpSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportBundle } from '../../../scripts/bundle-size.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -105,13 +105,7 @@ try {
   await browser.close();
   server.kill();
 }
-// The bundle budget: what a browser downloads for the app, raw and gzipped (level 9).
-const bundle = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f)).map((file) => {
-  const bytes = readFileSync(join(dist, file));
-  return { file, bytes: bytes.length.toLocaleString('en-US'), gzipped: gzipSync(bytes, { level: 9 }).length.toLocaleString('en-US') };
-});
-console.log('Bundle (release build in dist/):');
-console.table(bundle);
+reportBundle(dist);
 console.log('Times in ms until the summary is rendered. Portal: a file dropped on the page, read and priced in the engine worker. Widget: body bytes handed to Tally.mount, priced in the page (engine: "page"; 1st mount on a fresh page; warm = the best of a second and a third mount), or in a Web Worker (engine: "worker", what it does from 4 MB up; best of two mounts, each starting its worker). JS baseline: the same summary (total, by category, resource type and month) with JSON.parse and Number arithmetic, best of two runs; JS total only: the baseline of earlier runs (the total alone).');
 console.table(rows);
 console.log('Main thread, the engine worker and memory (the benchmark page itself holds the body once in its JS heap):');
