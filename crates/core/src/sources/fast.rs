@@ -63,8 +63,8 @@ pub(super) struct Scanner {
     phase: Phase,
     charges: DailyCharges,
     head: Vec<u8>,
-    /// The keys of the last item read, as they were written: see [`KeyToken`].
-    shape: Vec<KeyToken>,
+    /// What the items before looked like: see [`LastItem`].
+    last: LastItem,
 }
 
 #[derive(Clone)]
@@ -95,12 +95,12 @@ enum ItemsEnd {
 impl Scanner {
     /// A scanner for a body of about `len` bytes (to size the list of charges once).
     pub(super) fn new(len: usize) -> Scanner {
-        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new(), shape: Vec::new() }
+        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new(), last: LastItem::default() }
     }
 
     /// A scanner that has already stepped aside: the general reader reads the body alone.
     pub(super) fn refused() -> Scanner {
-        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new(), shape: Vec::new() }
+        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new(), last: LastItem::default() }
     }
 
     /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
@@ -184,7 +184,7 @@ impl Scanner {
             c.pos += 1;
             return Some(true);
         }
-        let item = c.item(&mut self.shape)?;
+        let item = c.item(&mut self.last)?;
         let closed = c.closes(b']')?;
         self.charges.add(&item.strings, item.quantity, item.recorded_at, interner);
         if self.charges.items().is_multiple_of(PROGRESS_EVERY) {
@@ -497,21 +497,21 @@ impl<'a> Cursor<'a> {
 
     /// One usage item: the same fields, with the same rules, as the general reader's `ItemVisitor`
     /// (each at most once; ids optional and nullable; the other four required).
-    fn item(&mut self, shape: &mut Vec<KeyToken>) -> Option<FastItem<'a>> {
+    fn item(&mut self, last: &mut LastItem) -> Option<FastItem<'a>> {
         let (mut id, mut cluster_id, mut node_pool_id) = (None, None, None);
         let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None, None, None, None);
         if self.opens(b'{', b'}')? {
             return None;
         }
         for at in 0.. {
-            match self.key(shape, at)? {
+            match self.key(&mut last.keys, at)? {
                 Field::Id => once(&mut id, self.optional_string()?)?,
                 Field::ClusterId => once(&mut cluster_id, self.optional_string()?)?,
                 Field::NodePoolId => once(&mut node_pool_id, self.optional_string()?)?,
                 Field::ResourceType => once(&mut resource_type, self.plain_string()?)?,
                 Field::Quantity => once(&mut quantity, parse_decimal(self.number()?).ok()?)?,
                 Field::Unit => once(&mut unit, self.plain_string()?)?,
-                Field::RecordedAt => once(&mut recorded_at, parse_timestamp_bytes(self.plain_string()?)?)?,
+                Field::RecordedAt => once(&mut recorded_at, last.recorded_at.read(self.plain_string()?)?)?,
                 Field::Other => self.skip_value(0)?,
             }
             if self.closes(b'}')? {
@@ -529,6 +529,48 @@ impl<'a> Cursor<'a> {
             quantity: quantity?,
             recorded_at: recorded_at?,
         })
+    }
+}
+
+/// What the scanner keeps of the items it read, to read the next one faster: items of a body are
+/// written alike, and an hourly body's items come an hour at a time.
+#[derive(Default)]
+pub(super) struct LastItem {
+    /// The keys of the last item, by place, as they were written: see [`KeyToken`].
+    keys: Vec<KeyToken>,
+    /// The last `recorded_at` read.
+    recorded_at: TimeToken,
+}
+
+/// A timestamp's text and the instant it was read as: the next item's text, if the same bytes,
+/// is the same instant, found by three word compares instead of a parse (about 260 instructions
+/// natively, a sixth of the scanner's work on an item).
+#[derive(Default)]
+struct TimeToken {
+    len: u8,
+    bytes: [u8; TIME_TOKEN_BYTES],
+    at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The longest timestamp text kept: `2026-11-01T00:00:00.000000Z` is 27 bytes; longer ones (with
+/// nanoseconds and an offset, up to 35) are read as they come.
+const TIME_TOKEN_BYTES: usize = 32;
+
+impl TimeToken {
+    /// The instant `text` names (as [`parse_timestamp_bytes`] reads it), kept for the next item.
+    #[inline(always)]
+    fn read(&mut self, text: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+        if let (Some(at), Some(kept)) = (self.at, self.bytes.get(..usize::from(self.len))) {
+            if same(kept, text) {
+                return Some(at);
+            }
+        }
+        let at = parse_timestamp_bytes(text)?;
+        if let (Ok(len), Some(room)) = (u8::try_from(text.len()), self.bytes.get_mut(..text.len())) {
+            room.copy_from_slice(text);
+            (self.len, self.at) = (len, Some(at));
+        }
+        Some(at)
     }
 }
 
@@ -671,6 +713,45 @@ mod tests {
         let usage = super::super::read_usage(body.as_bytes(), None).unwrap();
         assert_eq!(usage.records(), 40);
         assert_eq!(usage.charges[0].quantity, rust_decimal::Decimal::from((0..40).sum::<u32>()));
+    }
+
+    /// Each `recorded_at` is its own instant, however little its text differs from the last
+    /// one's (the scanner reuses the last instant only for the same bytes).
+    #[test]
+    fn a_timestamp_like_the_last_one_reads_as_itself() {
+        let times = [
+            "2026-11-02T01:00:00Z",
+            "2026-11-02T01:00:00Z",
+            "2026-11-02T01:00:01Z",
+            "2026-11-02T01:00:00Z",
+            "2026-11-02T11:00:00Z",
+            "2026-11-12T01:00:00Z",
+            "2026-11-02T01:00:00+00:00",
+            "2026-11-02T01:00:00+01:00",
+            "2026-11-02T01:00:00.5Z",
+            "2026-11-02T01:00:00.500000001Z",
+            "2026-11-02T01:00:00.500000001+00:00",
+            "2026-11-02T01:00:00Z",
+            "2026-11-02T01:00:0Z",
+        ];
+        // One resource per item, so each charge keeps its item's instant as its first and last.
+        let items: Vec<String> = times
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!(r#"{{"node_pool_id": "p{i}", "resource_type": "node", "quantity": 1, "unit": "hour", "recorded_at": "{t}"}}"#))
+            .collect();
+        let body = format!(r#"{{"items": [{}]}}"#, items.join(", "));
+        let bad = body.len() - 30; // the last item's timestamp is not one: the whole body is refused
+        assert!(agrees(body.as_bytes()));
+        assert!(super::super::read_usage(body.as_bytes(), None).is_err(), "{}", &body[bad..]);
+        let good = format!(r#"{{"items": [{}]}}"#, items[..times.len() - 1].join(", "));
+        assert!(agrees(good.as_bytes()));
+        let fast = aether_items(good.as_bytes(), &mut Interner::default(), &mut |_| {}).expect("the fast path reads it");
+        assert_eq!(fast.charges.len(), times.len() - 1);
+        for (charge, text) in fast.charges.iter().zip(times) {
+            let at = parse_timestamp_bytes(text.as_bytes()).unwrap();
+            assert_eq!(charge.period, crate::model::Period::Records { first: at, last: at }, "{text}");
+        }
     }
 
     #[test]
