@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::model::{Category, Period, Source, Usage};
-use crate::pricing::{derived_lines, placement_of, Placement, Priced};
+use crate::model::{Category, Charge, Period, Source, Usage};
+use crate::pricing::{derived_lines, placement_of, Context, Placement, Priced};
 use crate::time::{hours_between, Month};
 
 /// What the month containing `as_of` will cost, and for CU when the credits run out.
@@ -63,7 +63,6 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
         }
         amount.checked_mul(month_hours).and_then(|a| a.checked_div(elapsed)).ok_or_else(overflow)
     };
-    let minutes_left = Decimal::from((month.end() - as_of).num_minutes().max(0));
     let mut total = Decimal::ZERO;
     // Usage so far that runs on at the same pace: summed, then extrapolated once (one division,
     // not one per piece, and the more exact for it).
@@ -72,16 +71,13 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
         let Some(cost) = p.cost else { continue };
         let add = match (p.category, priced.charge(p)) {
             (Category::Subscription, _) => cost,
-            (Category::Usage, Some(c)) => match (c.period, c.unit_price) {
-                (Period::RunningSince(_), Some(per_minute)) if c.source == Source::Hyperstack && !c.excluded => {
-                    let rest = per_minute.checked_mul(minutes_left).ok_or_else(overflow)?;
-                    let rate = priced.book.and_then(|b| b.rate(c.currency, &priced.currency));
-                    let rest = if c.currency == priced.currency { Some(rest) } else { rate.and_then(|r| rest.checked_mul(r)) };
-                    cost.checked_add(rest.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?
-                }
+            (Category::Usage, Some(c)) => match c.period {
+                // What it cost so far; the rest of the month is added below, by the minute.
+                Period::RunningSince(_) if bills_by_the_minute(c) => cost,
                 _ if matches!(placement_of(c.period, &priced.ctx), Placement::Span(_, end) if end >= month.end()) => cost,
-                _ => {
-                    so_far = so_far.checked_add(cost).ok_or_else(overflow)?;
+                period => {
+                    let part = cost.checked_mul(share_so_far(period, &priced.ctx, month)).ok_or_else(overflow)?;
+                    so_far = so_far.checked_add(part).ok_or_else(overflow)?;
                     continue;
                 }
             },
@@ -89,23 +85,21 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
         };
         total = total.checked_add(add).ok_or_else(overflow)?;
     }
+    total = total.checked_add(running_to_month_end(priced, month)?).ok_or_else(overflow)?;
     total = total.checked_add(extrapolate(so_far)?).ok_or_else(overflow)?;
     if let Some(book) = priced.book {
         for (_, amount) in derived_lines(book, total)? {
             total = total.checked_add(amount).ok_or_else(overflow)?;
         }
     }
-    let (cu_by_month_end, credits_run_out) = cu_forecast(&priced.usages, month, as_of, elapsed, month_hours)?;
+    let (cu_by_month_end, credits_run_out) = cu_forecast(&priced.usages, &priced.ctx, month, elapsed, month_hours)?;
     Ok(Some(Forecast { month, total, cu_by_month_end, credits_run_out }))
 }
 
-fn cu_forecast(
-    usages: &[&Usage],
-    month: Month,
-    as_of: DateTime<Utc>,
-    elapsed_hours: Decimal,
-    month_hours: Decimal,
-) -> Result<(Option<Decimal>, Option<NaiveDate>)> {
+/// CU used by month end (the month's CU so far, extrapolated as usage is) and the day the credits
+/// run out at that pace.
+fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: Decimal, month_hours: Decimal) -> Result<(Option<Decimal>, Option<NaiveDate>)> {
+    let as_of = ctx.as_of;
     let cu: Vec<&Usage> = usages.iter().copied().filter(|u| u.source == Source::Cu).collect();
     if cu.is_empty() {
         return Ok((None, None));
@@ -116,8 +110,9 @@ fn cu_forecast(
     for u in &cu {
         for c in &u.charges {
             if let Period::Span { start, .. } = c.period {
-                if Month::of(start) == month && start <= as_of {
-                    used = used.checked_add(c.quantity).ok_or_else(overflow)?;
+                if Month::of(start) == month {
+                    let part = c.quantity.checked_mul(share_so_far(c.period, ctx, month)).ok_or_else(overflow)?;
+                    used = used.checked_add(part).ok_or_else(overflow)?;
                 }
             }
         }
@@ -141,4 +136,61 @@ fn cu_forecast(
         hours.and_then(|h| as_of.checked_add_signed(Duration::hours(h))).map(|t| t.date_naive())
     };
     Ok((Some(by_end), run_out))
+}
+
+/// Whether a charge is a running Hyperstack resource with a per-minute price, which SPEC 6
+/// forecasts by the minute to month end rather than by extrapolation.
+fn bills_by_the_minute(c: &Charge) -> bool {
+    matches!(c.period, Period::RunningSince(_)) && c.source == Source::Hyperstack && !c.excluded && c.unit_price.is_some()
+}
+
+/// What the running Hyperstack resources add from `as_of` (or their start, if later) to the end of
+/// the month: `bill_per_minute` for each minute, in the display currency. Taken from the charges,
+/// not from the month's pieces: at the very start of a month a resource has no piece in it yet,
+/// and it still runs to the month's end.
+fn running_to_month_end(priced: &Priced<'_>, month: Month) -> Result<Decimal> {
+    let overflow = || Error::overflow("forecast".to_string());
+    let mut rest = Decimal::ZERO;
+    for c in priced.usages.iter().flat_map(|u| &u.charges).filter(|c| bills_by_the_minute(c)) {
+        let (Period::RunningSince(start), Some(per_minute)) = (c.period, c.unit_price) else { continue };
+        let from = start.max(priced.ctx.as_of).max(month.start());
+        let minutes = Decimal::from((month.end() - from).num_minutes().max(0));
+        let cost = per_minute.checked_mul(minutes).ok_or_else(overflow)?;
+        let cost = if c.currency == priced.currency {
+            Some(cost)
+        } else {
+            priced.book.and_then(|b| b.rate(c.currency, &priced.currency)).and_then(|r| cost.checked_mul(r))
+        };
+        rest = rest.checked_add(cost.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?;
+    }
+    Ok(rest)
+}
+
+/// The part of a usage charge's cost in `month` that was used by `as_of`: "usage so far" (SPEC 6)
+/// leaves out what a body records after `as_of`. A span counts by time; summed Aether items
+/// ([`Period::Records`]) count as hours from the first item's to the end of the last one's (each
+/// item is its hour's usage, so at 12:00 the items of 00:00 to 11:00 are so far, as the 12 hours
+/// elapsed); a day's items that straddle `as_of` are counted by time, as if even over those hours.
+fn share_so_far(period: Period, ctx: &Context, month: Month) -> Decimal {
+    let as_of = ctx.as_of;
+    match period {
+        Period::Records { first, last } => part_before(first, last + Duration::hours(1), as_of),
+        _ => match placement_of(period, ctx) {
+            Placement::At(t) => if t <= as_of { Decimal::ONE } else { Decimal::ZERO },
+            Placement::Span(start, end) => part_before(start.max(month.start()), end.min(month.end()), as_of),
+            Placement::MonthSpread | Placement::Derived => part_before(month.start(), month.end(), as_of),
+        },
+    }
+}
+
+/// The part of `[start, end)` before `as_of`, from 0 to 1.
+fn part_before(start: DateTime<Utc>, end: DateTime<Utc>, as_of: DateTime<Utc>) -> Decimal {
+    if as_of >= end {
+        Decimal::ONE
+    } else if as_of <= start {
+        Decimal::ZERO
+    } else {
+        let ms = |d: Duration| Decimal::from(d.num_milliseconds());
+        ms(as_of - start).checked_div(ms(end - start)).unwrap_or(Decimal::ONE)
+    }
 }

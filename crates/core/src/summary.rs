@@ -70,19 +70,39 @@ pub struct Credits {
 }
 
 /// The forecast in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ForecastOut {
     /// `YYYY-MM`.
     pub month: String,
     /// Rounded forecast total.
-    #[serde(serialize_with = "ser_money")]
     pub total: Decimal,
     /// CU used by month end (CU only).
-    #[serde(serialize_with = "ser_opt_money", skip_serializing_if = "Option::is_none")]
     pub cu_by_month_end: Option<Decimal>,
     /// Day the CU credits run out (CU only); `null` when they last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits_run_out: Option<String>,
+}
+
+/// `{month, total}`, and with CU both `cu_by_month_end` and `credits_run_out`, the latter `null`
+/// when the credits last: a CU forecast has the same keys whatever the numbers.
+impl Serialize for ForecastOut {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let cu = self.cu_by_month_end.as_ref().map(Decimal::to_string);
+        let mut out = s.serialize_struct("ForecastOut", if cu.is_some() { 4 } else { 2 })?;
+        out.serialize_field("month", &self.month)?;
+        out.serialize_field("total", &self.total.to_string())?;
+        match cu {
+            Some(cu) => {
+                out.serialize_field("cu_by_month_end", &cu)?;
+                out.serialize_field("credits_run_out", &self.credits_run_out)?;
+            }
+            None => {
+                out.skip_field("cu_by_month_end")?;
+                out.skip_field("credits_run_out")?;
+            }
+        }
+        out.end()
+    }
 }
 
 /// The summary of SPEC section 7.

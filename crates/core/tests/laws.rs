@@ -196,14 +196,24 @@ proptest! {
             1 => Some(PriceBook::parse(include_bytes!("../../../fixtures/aether/prices.json")).unwrap()),
             _ => Some(PriceBook::parse(TIERED_BOOK.as_bytes()).unwrap()),
         };
-        let as_of = if mid_month { "2026-11-15T07:30:00Z" } else { "2026-11-23T12:00:00Z" };
+        // At a midnight no day's items straddle `as_of`; at 07:30 the day that holds it has items
+        // after it, whose part of "usage so far" the forecast takes by time (forecast.rs), as it
+        // cannot tell them apart once summed: there the forecast is left out of the comparison.
+        let as_of = if mid_month { "2026-11-15T00:00:00Z" } else { "2026-11-23T07:30:00Z" };
+        let whole_days = mid_month;
+        let without_forecast = |mut s: tally_core::Summary| {
+            if !whole_days {
+                s.forecast = None;
+            }
+            s
+        };
         let ctx = Context { as_of: parse_timestamp(as_of).unwrap(), range: None };
         let expected = price(&[&one_by_one], book.as_ref(), ctx).unwrap();
         for summed in [read_usage(body.as_bytes(), None).unwrap(), read_usage(shuffled.as_bytes(), None).unwrap()] {
             prop_assert_eq!(summed.records(), one_by_one.records());
             prop_assert!(summed.charges.len() <= one_by_one.charges.len());
             let priced = price(&[&summed], book.as_ref(), ctx).unwrap();
-            prop_assert_eq!(summarize(&priced).unwrap(), summarize(&expected).unwrap());
+            prop_assert_eq!(without_forecast(summarize(&priced).unwrap()), without_forecast(summarize(&expected).unwrap()));
             for by in [[Dimension::Day, Dimension::ResourceType], [Dimension::Month, Dimension::Resource]] {
                 let (got, want) = (breakdown(&priced, &by).unwrap(), breakdown(&expected, &by).unwrap());
                 // What is shown is the same; the exact amounts agree to the noise of 18-decimal

@@ -226,6 +226,48 @@ fn the_forecast_adds_bill_per_minute_for_an_active_resource_and_extrapolates_the
 }
 
 #[test]
+fn an_active_resource_runs_to_month_end_from_the_very_start_of_the_month() {
+    let body = r#"{"message": "ok", "status": true, "data": [{"resource_id": 1, "resource_type": "vm", "name": "a",
+      "organization_id": 1, "bill_per_minute": 0.01, "create_time": "2026-10-31T12:00:00", "terminate_time": null,
+      "total_up_time": 43200, "total_bill": 30, "active": true, "exclude_billing": false}]}"#;
+    let u = usage(body);
+    // Nothing of November is used at its first instant; all 43,200 minutes are to come: 432.
+    let f = run(&[&u], None, "2026-11-01T00:00:00Z").forecast.unwrap();
+    assert_eq!((f.month.as_str(), f.total.to_string()), ("2026-11", "432.00".to_string()));
+}
+
+#[test]
+fn usage_recorded_after_as_of_is_not_usage_so_far() {
+    let b = book(r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "per_unit", "unit_price": "1"}]}"#);
+    // 2 hours on Nov 1 (01:00 and 02:00), 4 hours on Nov 3.
+    let a = usage(&aether_items(&[
+        ("gpu", "1", "hour", "2026-11-01T01:00:00Z"),
+        ("gpu", "1", "hour", "2026-11-01T02:00:00Z"),
+        ("gpu", "4", "hour", "2026-11-03T10:00:00Z"),
+    ]));
+    let forecast = |as_of: &str| run(&[&a], Some(&b), as_of).forecast.unwrap().total.to_string();
+    // Nov 2, 00:00: the 2 hours of Nov 1 over 24 elapsed hours, x 720 = 60; Nov 3 is to come.
+    assert_eq!(forecast("2026-11-02T00:00:00Z"), "60.00");
+    // Before any item: nothing so far, nothing to extrapolate (it used to be all 6 hours over one
+    // second of the month: 15,552,000).
+    assert_eq!(forecast("2026-11-01T00:00:01Z"), "0.00");
+    // Nov 4: all 6 hours over 72 = 60.
+    assert_eq!(forecast("2026-11-04T00:00:00Z"), "60.00");
+    // Inside Nov 1's items (summed as one charge from 01:00 to the end of the 02:00 hour, 03:00):
+    // at 02:00 half of that time has passed, so 1 of the 2 hours, over 2 elapsed hours, x 720.
+    assert_eq!(forecast("2026-11-01T02:00:00Z"), "360.00");
+
+    // An Elastic deployment billed 10 for Oct 1 to Oct 11: on Oct 6, half of it is so far (5),
+    // over 120 of 744 hours = 31.
+    let e = usage(
+        r#"{"total_cost": 10, "deployments": [{"deployment_id": "d1", "deployment_name": "a", "total_ec_units": 1,
+        "hourly_rate": 0.04, "period": {"start": "2026-10-01T00:00:00Z", "end": "2026-10-11T00:00:00Z"},
+        "costs": {"total": 10, "dimensions": [{"type": "capacity", "cost": 10}]}}]}"#,
+    );
+    assert_eq!(run(&[&e], None, "2026-10-06T00:00:00Z").forecast.unwrap().total.to_string(), "31.00");
+}
+
+#[test]
 fn a_set_price_scoped_to_one_resource_is_refused_rather_than_widened() {
     let u = usage(&aether_items(&[("gpu", "1", "hour", "2026-11-02T00:00:00Z")]));
     let scenario = tally_core::Scenario::parse(

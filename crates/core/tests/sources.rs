@@ -119,6 +119,24 @@ fn cu_rows_are_charges_with_node_type_and_class_and_missing_days_are_fine() {
 }
 
 #[test]
+fn a_cu_forecast_counts_the_days_used_so_far_in_its_total_and_cu_alike() {
+    let u = read_usage(CU.as_bytes(), None).unwrap();
+    // On Nov 1 at 12:00, half of Nov 1's day is so far; Nov 2 and 3 are to come.
+    let s = summarize(&price(&[&u], None, ctx("2026-11-01T12:00:00Z")).unwrap()).unwrap();
+    let f = s.forecast.unwrap();
+    assert_eq!(Some(f.total), f.cu_by_month_end, "without a price book both are CU used by month end");
+    // The JSON has the same keys whether or not the credits last.
+    let json = |s: &tally_core::Summary| serde_json::to_value(s).unwrap()["forecast"].clone();
+    assert!(json(&summarize(&price(&[&u], None, ctx("2026-11-04T00:00:00Z")).unwrap()).unwrap())["credits_run_out"].is_string());
+    let idle = r#"{"code": 0, "message": "ok", "requestId": "r1", "data": {"yearMonth": "2026-11", "daily": [],
+      "summary": {"deposited": 100, "granted": 10, "used": 0}}}"#;
+    let idle = read_usage(idle.as_bytes(), None).unwrap();
+    let s = summarize(&price(&[&idle], None, ctx("2026-11-04T00:00:00Z")).unwrap()).unwrap();
+    let f = json(&s);
+    assert!(f["credits_run_out"].is_null() && f.as_object().unwrap().contains_key("credits_run_out"), "{f}");
+}
+
+#[test]
 fn the_second_cu_envelope_is_accepted_too() {
     let body = CU.replace(r#""code": 0, "message": "ok", "requestId": "r1","#, r#""success": true,"#);
     assert_eq!(read_usage(body.as_bytes(), None).unwrap().source, Source::Cu);
