@@ -128,8 +128,8 @@ impl Serialize for AmountText {
 }
 
 /// One change to the base.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum Adjustment {
     /// Multiply matched quantities (and reported costs) by `factor`.
     Scale {
@@ -158,6 +158,111 @@ pub enum Adjustment {
         /// The charge.
         charge: NewCharge,
     },
+}
+
+/// An adjustment is read field by field as the text goes, in any order, not through serde's
+/// buffering of an internally tagged enum: an error inside one then names its own place
+/// (`adjustments[0].charge.run_minutes[1]: expected an integer, found 14.5`), where the buffered
+/// read could only name `adjustments[0]`, and said it found "an object".
+impl<'de> Deserialize<'de> for Adjustment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(AdjustmentVisitor)
+    }
+}
+
+/// The `action` of an adjustment: a string, and only one (a derived enum would also take the
+/// `{"scale": ...}` form of an enum, and name an object's key as an unknown action).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Scale,
+    SetPrice,
+    Remove,
+    Add,
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Action;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an action: scale, set_price, remove or add")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<Action, E> {
+                Ok(match name {
+                    "scale" => Action::Scale,
+                    "set_price" => Action::SetPrice,
+                    "remove" => Action::Remove,
+                    "add" => Action::Add,
+                    _ => return Err(E::unknown_variant(name, &["scale", "set_price", "remove", "add"])),
+                })
+            }
+        }
+        d.deserialize_str(Name)
+    }
+}
+
+/// The keys an adjustment may have (which of them an action takes is checked once all are read).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum AdjustmentField {
+    Action,
+    Match,
+    Factor,
+    UnitPrice,
+    Charge,
+}
+
+struct AdjustmentVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AdjustmentVisitor {
+    type Value = Adjustment;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an adjustment (an object with an action)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Adjustment, A::Error> {
+        use serde::de::Error as _;
+        fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> std::result::Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(name));
+            }
+            *slot = Some(value);
+            Ok(())
+        }
+        let (mut action, mut matching, mut factor, mut unit_price, mut charge) = (None, None, None, None, None);
+        while let Some(field) = map.next_key::<AdjustmentField>()? {
+            match field {
+                AdjustmentField::Action => once(&mut action, map.next_value::<Action>()?, "action")?,
+                AdjustmentField::Match => once(&mut matching, map.next_value::<Match>()?, "match")?,
+                AdjustmentField::Factor => once(&mut factor, map.next_value::<AmountText>()?, "factor")?,
+                AdjustmentField::UnitPrice => once(&mut unit_price, map.next_value::<AmountText>()?, "unit_price")?,
+                AdjustmentField::Charge => once(&mut charge, map.next_value::<NewCharge>()?, "charge")?,
+            }
+        }
+        let action = action.ok_or_else(|| A::Error::missing_field("action"))?;
+        // What each action takes; any other key present is refused, as an unknown field.
+        let (takes, name): (&[&str], &str) = match action {
+            Action::Scale => (&["action", "match", "factor"], "scale"),
+            Action::SetPrice => (&["action", "match", "unit_price"], "set_price"),
+            Action::Remove => (&["action", "match"], "remove"),
+            Action::Add => (&["action", "charge"], "add"),
+        };
+        let present = [("match", matching.is_some()), ("factor", factor.is_some()), ("unit_price", unit_price.is_some()), ("charge", charge.is_some())];
+        if let Some((stray, _)) = present.iter().find(|(key, here)| *here && !takes.contains(key)) {
+            return Err(A::Error::custom(format_args!("unknown field `{stray}` for action {name}, expected one of {}", takes.join(", "))));
+        }
+        fn need<T, E: serde::de::Error>(value: Option<T>, key: &'static str) -> std::result::Result<T, E> {
+            value.ok_or_else(|| E::missing_field(key))
+        }
+        Ok(match action {
+            Action::Scale => Adjustment::Scale { matching: need(matching, "match")?, factor: need(factor, "factor")? },
+            Action::SetPrice => Adjustment::SetPrice { matching: need(matching, "match")?, unit_price: need(unit_price, "unit_price")? },
+            Action::Remove => Adjustment::Remove { matching: need(matching, "match")? },
+            Action::Add => Adjustment::Add { charge: need(charge, "charge")? },
+        })
+    }
 }
 
 /// A what-if scenario.
@@ -425,6 +530,34 @@ pub fn estimate(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>, 
 #[cfg(test)]
 mod tests {
     use super::billable_hours;
+
+    /// An error inside an adjustment names the field it is about, whatever the action and the
+    /// order of its keys.
+    #[test]
+    fn errors_inside_an_adjustment_name_their_field() {
+        let add = |charge: &str| format!(r#"{{"adjustments": [{{"charge": {{"source": "aether", "resource_type": "gpu", "unit": "hour", "month": "2026-11", {charge}}}, "action": "add"}}]}}"#);
+        let error = |text: &str| super::Scenario::parse(text.as_bytes()).unwrap_err().to_string();
+        for (text, want) in [
+            (add(r#""nodes": 2, "run_minutes": [10, 14.5]"#), "adjustments[0].charge.run_minutes[1]: expected u64, found 14.5"),
+            (add(r#""quantity": "zz""#), r#"adjustments[0].charge.quantity: expected a number, found "zz""#),
+            (add(r#""quantity": "1", "bogus": 1"#), "adjustments[0].charge.bogus: unknown field `bogus`"),
+            (r#"{"adjustments": [{"action": "scale", "match": {}, "factor": "abc"}]}"#.to_string(), r#"adjustments[0].factor: expected a number, found "abc""#),
+            (r#"{"adjustments": [{"match": {"unit": 3}, "action": "remove"}]}"#.to_string(), "adjustments[0].match.unit: "),
+            (r#"{"adjustments": [{"action": "explode"}]}"#.to_string(), "adjustments[0].action: unknown variant `explode`"),
+            (r#"{"adjustments": [{"action": {"scale": 1}}]}"#.to_string(), "adjustments[0].action: expected an action"),
+            (r#"{"adjustments": [{"action": "remove", "match": {}, "factor": "2"}]}"#.to_string(), "adjustments[0]: unknown field `factor` for action remove"),
+            (r#"{"adjustments": [{"match": {}, "factor": "2"}]}"#.to_string(), "adjustments[0]: missing field `action`"),
+            (r#"{"adjustments": [{"action": "scale", "match": {}}]}"#.to_string(), "adjustments[0]: missing field `factor`"),
+            (r#"{"adjustments": [{"action": "scale", "action": "add"}]}"#.to_string(), "adjustments[0]: duplicate field `action`"),
+        ] {
+            let got = error(&text);
+            assert!(got.starts_with(want), "{text}\n  gave {got}\n  want {want}");
+        }
+        let fine = r#"{"adjustments": [{"factor": "1.5", "match": {"unit": "hour"}, "action": "scale"}, {"action": "add", "charge": {"source": "aether", "resource_type": "gpu", "unit": "hour", "month": "2026-11", "quantity": "2"}}]}"#;
+        let scenario = super::Scenario::parse(fine.as_bytes()).unwrap();
+        assert!(matches!(&scenario.adjustments[..], [super::Adjustment::Scale { .. }, super::Adjustment::Add { .. }]));
+        assert_eq!(super::Scenario::parse(scenario.to_json().as_bytes()).unwrap(), scenario, "written and read back");
+    }
 
     #[test]
     fn runs_under_fifteen_minutes_are_free_and_started_hours_count_from_fifteen() {
