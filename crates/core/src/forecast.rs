@@ -1,11 +1,14 @@
 //! The forecast to the end of the month containing `as_of` (SPEC section 6).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::fxhash::FxHashMap;
 use crate::model::{Category, Charge, Period, Source, Usage};
-use crate::pricing::{derived_lines, placement_of, Context, Placement, Priced};
+use crate::pricing::{derived_lines, month_cost, placement_of, tiered_entry, Context, Placement, Priced};
 use crate::time::{hours_between, Month};
 
 /// What the month containing `as_of` will cost, and for CU when the credits run out.
@@ -40,7 +43,8 @@ fn all_past(priced: &Priced<'_>) -> bool {
 }
 
 /// Forecasts the month of `as_of`: subscriptions in full, usage so far extrapolated over the month's
-/// hours, a running Hyperstack resource adding `bill_per_minute` for each minute left, and the
+/// hours (usage a tiered price or flat fee prices as a quantity, then priced as the month's bill
+/// would), a running Hyperstack resource adding `bill_per_minute` for each minute left, and the
 /// book's monthly lines on the result.
 ///
 /// Usage whose period already runs to the month's end (an Elastic deployment billed for the whole
@@ -67,23 +71,49 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
     // Usage so far that runs on at the same pace: summed, then extrapolated once (one division,
     // not one per piece, and the more exact for it).
     let mut so_far = Decimal::ZERO;
+    // Usage a tiered price or a flat fee prices: the month's quantity so far, by book entry, to be
+    // extrapolated and then priced as the month's bill prices it (tiers on the month's quantity,
+    // the fee once), rather than its cost extrapolated. By subject, as charges share them.
+    let mut tiered: FxHashMap<(usize, &'static str), Quantities> = FxHashMap::default();
+    let mut entries: FxHashMap<usize, Option<(usize, &'static str)>> = FxHashMap::default();
     for p in priced.pieces.iter().filter(|p| p.month == month) {
         let Some(cost) = p.cost else { continue };
         let add = match (p.category, priced.charge(p)) {
             (Category::Subscription, _) => cost,
-            (Category::Usage, Some(c)) => match c.period {
-                // What it cost so far; the rest of the month is added below, by the minute.
-                Period::RunningSince(_) if bills_by_the_minute(c) => cost,
-                _ if matches!(placement_of(c.period, &priced.ctx), Placement::Span(_, end) if end >= month.end()) => cost,
-                period => {
-                    let part = cost.checked_mul(share_so_far(period, &priced.ctx, month)).ok_or_else(overflow)?;
-                    so_far = so_far.checked_add(part).ok_or_else(overflow)?;
-                    continue;
+            (Category::Usage, Some(c)) => {
+                let entry = match priced.book {
+                    Some(book) if !c.excluded => *entries.entry(Arc::as_ptr(&c.subject) as usize).or_insert_with(|| tiered_entry(book, c)),
+                    _ => None,
+                };
+                let whole_month = matches!(placement_of(c.period, &priced.ctx), Placement::Span(_, end) if end >= month.end());
+                match (c.period, entry) {
+                    // What it cost so far; the rest of the month is added below, by the minute.
+                    (Period::RunningSince(_), _) if bills_by_the_minute(c) => cost,
+                    (_, Some(entry)) => {
+                        let q = tiered.entry(entry).or_default();
+                        if whole_month {
+                            q.as_it_is = q.as_it_is.checked_add(p.quantity).ok_or_else(overflow)?;
+                        } else {
+                            let part = p.quantity.checked_mul(share_so_far(c.period, &priced.ctx, month)).ok_or_else(overflow)?;
+                            q.so_far = q.so_far.checked_add(part).ok_or_else(overflow)?;
+                        }
+                        continue;
+                    }
+                    _ if whole_month => cost,
+                    (period, None) => {
+                        let part = cost.checked_mul(share_so_far(period, &priced.ctx, month)).ok_or_else(overflow)?;
+                        so_far = so_far.checked_add(part).ok_or_else(overflow)?;
+                        continue;
+                    }
                 }
-            },
+            }
             _ => continue,
         };
         total = total.checked_add(add).ok_or_else(overflow)?;
+    }
+    for ((entry, currency), q) in tiered {
+        let quantity = extrapolate(q.so_far)?.checked_add(q.as_it_is).ok_or_else(overflow)?;
+        total = total.checked_add(month_cost(priced, entry, currency, quantity)?).ok_or_else(overflow)?;
     }
     total = total.checked_add(running_to_month_end(priced, month)?).ok_or_else(overflow)?;
     total = total.checked_add(extrapolate(so_far)?).ok_or_else(overflow)?;
@@ -136,6 +166,14 @@ fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: De
         hours.and_then(|h| as_of.checked_add_signed(Duration::hours(h))).map(|t| t.date_naive())
     };
     Ok((Some(by_end), run_out))
+}
+
+/// A book entry's quantity in the forecast month: used so far (to be extrapolated), and in charges
+/// that already run to the month's end (taken as they are).
+#[derive(Default)]
+struct Quantities {
+    so_far: Decimal,
+    as_it_is: Decimal,
 }
 
 /// Whether a charge is a running Hyperstack resource with a per-minute price, which SPEC 6

@@ -237,6 +237,26 @@ fn an_active_resource_runs_to_month_end_from_the_very_start_of_the_month() {
 }
 
 #[test]
+fn the_forecast_prices_the_months_extrapolated_usage_as_the_bill_would() {
+    // 10 hours by Nov 16, 00:00 (360 of 720 hours): 20 hours by month end.
+    let a = usage(&aether_items(&[("gpu", "4", "hour", "2026-11-02T00:00:00Z"), ("gpu", "6", "hour", "2026-11-09T00:00:00Z")]));
+    let forecast = |book_json: &str| run(&[&a], Some(&book(book_json)), "2026-11-16T00:00:00Z").forecast.unwrap().total.to_string();
+    // Per unit with a flat fee: 20 x 3, and the fee once (not 10 x 3 + 10, doubled).
+    assert_eq!(forecast(r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "per_unit", "unit_price": "3", "flat_fee": "10"}]}"#), "70.00");
+    // Graduated, the first 12 hours free: so far nothing is paid, but 20 hours will cost 8 x 2.
+    let graduated = r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "graduated",
+        "tiers": [{"up_to": "12", "unit_price": "0"}, {"up_to": null, "unit_price": "2"}]}]}"#;
+    assert_eq!(run(&[&a], Some(&book(graduated)), "2026-11-16T00:00:00Z").total.to_string(), "0.00");
+    assert_eq!(forecast(graduated), "16.00");
+    // Volume: 20 hours fall in the cheaper tier, for all of them: 20 x 1.5.
+    assert_eq!(forecast(r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "volume",
+        "tiers": [{"up_to": "15", "unit_price": "2"}, {"up_to": null, "unit_price": "1.5"}]}]}"#), "30.00");
+    // Package: 20 hours in packages of 8 at 5 each: 3 packages.
+    assert_eq!(forecast(r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "package",
+        "package_size": "8", "package_price": "5"}]}"#), "15.00");
+}
+
+#[test]
 fn usage_recorded_after_as_of_is_not_usage_so_far() {
     let b = book(r#"{"currency": "EUR", "prices": [{"resource_type": "gpu", "model": "per_unit", "unit_price": "1"}]}"#);
     // 2 hours on Nov 1 (01:00 and 02:00), 4 hours on Nov 3.

@@ -435,6 +435,33 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     })
 }
 
+/// How a book prices a usage charge, as the forecast needs it: the entry, and the currency its
+/// prices are in ("" for the book's own). `None` when no entry matches, or when the entry's cost
+/// is linear in the quantity (per unit, no flat fee): then extrapolating the cost is the same as
+/// pricing the extrapolated quantity.
+pub(crate) fn tiered_entry(book: &PriceBook, c: &Charge) -> Option<(usize, &'static str)> {
+    if c.category != Category::Usage {
+        return None;
+    }
+    let (index, entry) = book.entry_for(c)?;
+    let linear = matches!((&entry.model, entry.flat_fee), (Model::PerUnit { .. }, None));
+    (!linear).then(|| (index, if book.currency.is_some() { "" } else { c.currency }))
+}
+
+/// What entry `index` of the book charges for a month's `quantity` (its model, and its flat fee
+/// once), in the display currency: how [`price`] prices a month's bucket.
+pub(crate) fn month_cost(priced: &Priced<'_>, index: usize, currency: &str, quantity: Decimal) -> Result<Decimal> {
+    let Some(entry) = priced.book.and_then(|b| b.entry(index)) else { return Ok(Decimal::ZERO) };
+    let mut cost = price_quantity(&entry.model, quantity)?;
+    if let Some(fee) = entry.flat_fee {
+        cost = add(cost, fee, "flat fee")?;
+    }
+    if currency.is_empty() {
+        return Ok(cost);
+    }
+    Converter { book: priced.book, target: priced.currency.clone() }.convert(cost, currency)
+}
+
 /// The discount, commitment and tax lines of one month's subtotal (SPEC 3), zero lines omitted.
 ///
 /// # Errors
