@@ -189,7 +189,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
     Ok(Summary {
         sources,
         currency: priced.currency.clone(),
-        as_of: crate::timestamp::rfc3339(priced.ctx.as_of),
+        as_of: crate::timestamp::rfc3339_exact(priced.ctx.as_of),
         total,
         reported_total,
         difference,

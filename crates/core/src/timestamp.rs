@@ -40,6 +40,19 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     format!("{date}T{:02}:{:02}:{:02}Z", time.hour(), time.minute(), time.second() + time.nanosecond() / 1_000_000_000)
 }
 
+/// The instant as RFC 3339 in UTC, exactly: whole seconds as [`rfc3339`] writes them, else with
+/// the fraction's digits that are not trailing zeros (`2026-11-30T23:59:59.999Z`). What the summary
+/// says its `as_of` was: the instant every figure was computed for, not one rounded down.
+pub fn rfc3339_exact(t: DateTime<Utc>) -> String {
+    let seconds = rfc3339(t);
+    let nanos = t.time().nanosecond() % 1_000_000_000;
+    if nanos == 0 {
+        return seconds;
+    }
+    let fraction = format!("{nanos:09}");
+    format!("{}.{}Z", seconds.trim_end_matches('Z'), fraction.trim_end_matches('0'))
+}
+
 /// The instant as RFC 3339 in UTC, to the millisecond: `2026-11-23T12:00:00.000Z`.
 pub fn rfc3339_millis(t: DateTime<Utc>) -> String {
     let seconds = rfc3339(t);
@@ -156,6 +169,21 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instant_is_written_exactly() {
+        for (text, written) in [
+            ("2026-11-23T12:00:00Z", "2026-11-23T12:00:00Z"),
+            ("2026-11-30T23:59:59.999Z", "2026-11-30T23:59:59.999Z"),
+            ("2026-11-30T23:59:59.5+01:00", "2026-11-30T22:59:59.5Z"),
+            ("2026-11-30T23:59:59.000000001Z", "2026-11-30T23:59:59.000000001Z"),
+            ("2026-11-30T23:59:59.120Z", "2026-11-30T23:59:59.12Z"),
+        ] {
+            let t = parse_timestamp(text).unwrap();
+            assert_eq!(rfc3339_exact(t), written);
+            assert_eq!(parse_timestamp(written), Ok(t), "{written} reads back as the same instant");
+        }
+    }
 
     #[test]
     fn every_documented_form_is_read() {
