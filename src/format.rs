@@ -92,6 +92,21 @@ pub fn date_label(key: &str) -> String {
     date.to_locale_date_string(&locale(), &options).as_string().unwrap_or_else(|| key.to_string())
 }
 
+/// An instant (RFC 3339, as the summary's `as_of`) as the user reads one: `Nov 30, 2026, 8:02 PM
+/// UTC` in the user's locale, in UTC as every figure is; the text itself if it is not one.
+pub fn instant_label(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_string();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    let text = date.to_locale_string(&locale(), &options).as_string().unwrap_or_else(|| rfc3339.to_string());
+    format!("{text} UTC")
+}
+
 /// "1 hour", "3 hours": a count and its noun (English plural by `s`).
 pub fn counted(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }

@@ -49,7 +49,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
     let differs = s.difference.is_some_and(|d| !d.is_zero());
     let sources = s.sources.iter().map(|x| x.display_name()).collect::<Vec<_>>().join(", ");
     view! {
-        <p class="subtitle">{sources}" · as of "{s.as_of.clone()}</p>
+        <p class="subtitle">{sources}" · as of "<time datetime=s.as_of.clone() title=s.as_of.clone() data-testid="as-of">{format::instant_label(&s.as_of)}</time></p>
         <div class="cards">
             <div class="card total-card">
                 <h2>"Total"</h2>

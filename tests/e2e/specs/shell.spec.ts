@@ -9,6 +9,10 @@ test('the page opens on the Aether sample with the total computed in the browser
   await expect(tally.currency).toHaveText(exp.currency);
   await expect(tally.reportedTotal).toHaveAttribute('data-value', exp.reported_total);
   await expect(tally.difference).toHaveAttribute('data-value', exp.difference);
+  // The instant every figure is for: readable, in UTC, and exact in its attribute.
+  const asOf = tally.page.getByTestId('as-of');
+  await expect(asOf).toHaveAttribute('datetime', '2026-11-23T12:00:00Z');
+  await expect(asOf).toHaveText(/2026.*12:00.*UTC/);
   await tally.screenshot('summary-aether', artifacts);
 });
 
