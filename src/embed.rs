@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::loader::{load_sample, SAMPLES};
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
-use crate::state::AppState;
+use crate::state::{Adding, AppState};
 
 /// What the URL asks of an embedded view.
 pub struct EmbedRequest {
@@ -74,7 +74,7 @@ fn listen(state: AppState, origins: Vec<String>) {
         if let Some(body) = text("body") {
             match crate::loader::text_blob(&body) {
                 Ok(blob) => leptos::task::spawn_local(async move {
-                    match state.load("data".into(), blob, true).await {
+                    match state.load("data".into(), blob, Adding::Replace).await {
                         Ok(()) => state.notice.set(None),
                         Err(e) => state.error(e),
                     }

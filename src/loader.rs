@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use tally_core::PriceBook;
 use wasm_bindgen::JsCast;
 
-use crate::state::AppState;
+use crate::state::{Adding, AppState};
 
 /// A bundled sample: a provider body shipped with the app (and its price book, for Aether).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +74,15 @@ pub async fn load_sample_from(state: AppState, sample: Sample, base: String) {
     .await;
     state.busy.set(None);
     let result = match fetched {
-        Ok((body, book)) => state.load("bundled sample".to_string(), body, true).await.map(|()| book),
+        Ok((body, book)) => state.load("bundled sample".to_string(), body, Adding::Sample).await.map(|()| book),
         Err(e) => Err(e),
     };
     match result {
         Ok(book) => {
             let source = state.datasets.get_untracked().last().map(|d| d.meta.source.display_name());
-            state.book.set(book.map(|b| (format!("{} sample prices", source.unwrap_or("sample")), Arc::new(b))));
+            let book = book.map(Arc::new);
+            state.sample_book.set_value(book.clone());
+            state.book.set(book.map(|b| (format!("{} sample prices", source.unwrap_or("sample")), b)));
             state.notice.set(None);
         }
         Err(e) if e == "cancelled" => {}
@@ -88,18 +90,22 @@ pub async fn load_sample_from(state: AppState, sample: Sample, base: String) {
     }
 }
 
-/// Reads a body the user gave (file or paste) in the engine and adds it to what is loaded. On
-/// failure nothing loaded before is touched, and the message names the file and field.
-pub async fn load_body(state: AppState, label: &str, body: web_sys::Blob) -> bool {
-    match state.load(label.to_string(), body, false).await {
+/// Reads a body the user gave (file or paste) in the engine and adds it to what is loaded (in
+/// place of a sample, see [`Adding`]): `Ok(true)` when loaded, `Ok(false)` when the user cancelled.
+/// On failure nothing loaded before is touched, and the message (also shown) names the file and
+/// field.
+pub async fn load_body(state: AppState, label: &str, body: web_sys::Blob) -> Result<bool, String> {
+    let had_sample = state.datasets.with_untracked(|list| list.iter().any(|d| d.sample));
+    match state.load(label.to_string(), body, Adding::OwnData).await {
         Ok(()) => {
-            state.info(format!("Loaded {label}."));
-            true
+            state.info(if had_sample { format!("Loaded {label}, in place of the sample.") } else { format!("Loaded {label}.") });
+            Ok(true)
         }
-        Err(e) if e == "cancelled" => false,
+        Err(e) if e == "cancelled" => Ok(false),
         Err(e) => {
-            state.error(format!("{label}: {e}"));
-            false
+            let message = format!("{label}: {e}");
+            state.error(message.clone());
+            Err(message)
         }
     }
 }

@@ -18,6 +18,21 @@ pub struct Dataset {
     pub label: String,
     /// Provider, size and the values the what-if pickers offer.
     pub meta: DatasetMeta,
+    /// A bundled sample: the user's own data takes its place rather than adding to it.
+    pub sample: bool,
+}
+
+/// How a body joins what is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adding {
+    /// A bundled sample: it replaces everything loaded.
+    Sample,
+    /// The user's own body (a file, a paste, a fetch): beside their other data, in place of a
+    /// sample (whose usage summed with theirs would be a total of nobody's bill), along with the
+    /// sample's price book.
+    OwnData,
+    /// The only data there is (the widget's, the iframe's): it replaces everything.
+    Replace,
 }
 
 /// Long work in the engine the user can see and cancel.
@@ -124,6 +139,8 @@ pub struct AppState {
     pub datasets: RwSignal<Vec<Dataset>>,
     /// The price book, if any, with where it came from.
     pub book: RwSignal<Option<(String, Arc<PriceBook>)>>,
+    /// The price book the last sample came with: it leaves with the sample (see [`Adding`]).
+    pub sample_book: StoredValue<Option<Arc<PriceBook>>>,
     /// The current view.
     pub view: RwSignal<View>,
     /// The latest message.
@@ -161,6 +178,7 @@ impl AppState {
         AppState {
             datasets: RwSignal::new(Vec::new()),
             book: RwSignal::new(None),
+            sample_book: StoredValue::new(None),
             view: RwSignal::new(View::Summary),
             notice: RwSignal::new(None),
             busy: RwSignal::new(None),
@@ -209,18 +227,18 @@ impl AppState {
     /// Reads a body in the engine and adds it to what is loaded (or replaces everything when
     /// `replace`). On failure nothing loaded before is touched and the message names the field;
     /// a cancelled read says so and changes nothing.
-    pub async fn load(&self, label: String, body: web_sys::Blob, replace: bool) -> Result<(), String> {
-        self.load_from(label, Origin::Body, vec![body], replace).await
+    pub async fn load(&self, label: String, body: web_sys::Blob, adding: Adding) -> Result<(), String> {
+        self.load_from(label, Origin::Body, vec![body], adding).await
     }
 
     /// [`AppState::load`] for bodies of a known origin (several fetched months make one dataset).
-    pub async fn load_from(&self, label: String, from: Origin, bodies: Vec<web_sys::Blob>, replace: bool) -> Result<(), String> {
+    pub async fn load_from(&self, label: String, from: Origin, bodies: Vec<web_sys::Blob>, adding: Adding) -> Result<(), String> {
         let bodies = bodies.into_iter().map(Body::Blob).collect();
-        self.load_bodies(label, from, bodies, replace).await.map_err(|f| f.message)
+        self.load_bodies(label, from, bodies, adding).await.map_err(|f| f.message)
     }
 
     /// [`AppState::load_from`] for bodies of any kind (the widget's bytes), failing with a code.
-    pub async fn load_bodies(&self, label: String, from: Origin, bodies: Vec<Body>, replace: bool) -> Result<(), Failure> {
+    pub async fn load_bodies(&self, label: String, from: Origin, bodies: Vec<Body>, adding: Adding) -> Result<(), Failure> {
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
         let state = *self;
@@ -239,20 +257,28 @@ impl AppState {
         if !engine.is(&self.engine.get_value()) {
             return Err(Failure::new("cancelled", "replaced by a later body"));
         }
-        self.push(Dataset { id, label, meta }, replace);
+        self.push(Dataset { id, label, meta, sample: adding == Adding::Sample }, adding);
         Ok(())
     }
 
-    fn push(&self, dataset: Dataset, replace: bool) {
+    fn push(&self, dataset: Dataset, adding: Adding) {
         let mut gone = Vec::new();
         self.datasets.update(|list| {
-            if replace {
-                gone = list.drain(..).map(|d| d.id).collect();
-            }
+            let goes = |d: &Dataset| adding != Adding::OwnData || d.sample;
+            gone = list.iter().filter(|d| goes(d)).map(|d| d.id).collect();
+            list.retain(|d| !goes(d));
             list.push(dataset);
         });
-        if !gone.is_empty() {
-            self.engine.get_value().forget(gone);
+        if gone.is_empty() {
+            return;
+        }
+        self.engine.get_value().forget(gone);
+        if adding == Adding::OwnData {
+            // The sample's price book goes with it; a book the user chose or edited stays.
+            let sample_book = self.sample_book.get_value();
+            if self.book.with_untracked(|b| b.as_ref().zip(sample_book.as_ref()).is_some_and(|((_, b), s)| Arc::ptr_eq(b, s))) {
+                self.book.set(None);
+            }
         }
     }
 

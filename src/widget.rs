@@ -19,7 +19,7 @@ use crate::engine::body::{read_array, Body};
 use crate::engine::{failure, Engine, Inputs, Job, Origin, Reply};
 use crate::loader::SAMPLES;
 use crate::pages::{BreakdownPage, SummaryPage, WhatIfPage};
-use crate::state::AppState;
+use crate::state::{Adding, AppState};
 
 /// The `code` of an error made by [`js_error`].
 fn error_code(error: &JsValue) -> Option<String> {
@@ -289,7 +289,7 @@ async fn apply(state: AppState, host: &web_sys::HtmlElement, view: RwSignal<Stri
                 state.use_page();
             }
         }
-        state.load_bodies("data".into(), from, vec![Body::Bytes(bytes)], true).await.map_err(|f| js_error(&f.code, f.message))?;
+        state.load_bodies("data".into(), from, vec![Body::Bytes(bytes)], Adding::Replace).await.map_err(|f| js_error(&f.code, f.message))?;
     } else if let Some(id) = o.sample {
         let sample = *SAMPLES.iter().find(|s| s.id == id).ok_or_else(|| js_error("usage", format!("sample: unknown \"{id}\"")))?;
         leptos::task::spawn_local(crate::loader::load_sample_from(state, sample, base));

@@ -78,7 +78,7 @@ async fn the_summary_page_mounts_and_shows_the_total() {
         let state = tally_web::state::AppState::new(ctx().as_of);
         let body = tally_web::engine::body::Body::Bytes(js_sys::Uint8Array::from(SOURCES[1].1));
         leptos::task::spawn_local(async move {
-            state.load_bodies("hyperstack sample".into(), tally_web::engine::Origin::Body, vec![body], true).await.expect("the sample loads");
+            state.load_bodies("hyperstack sample".into(), tally_web::engine::Origin::Body, vec![body], tally_web::state::Adding::Sample).await.expect("the sample loads");
         });
         provide_context(state);
         view! { <tally_web::pages::SummaryPage/> }

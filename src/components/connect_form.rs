@@ -4,7 +4,7 @@ use tally_core::{default_base_url, FetchPlan, Source};
 use crate::credentials;
 use crate::fetcher::{fetch_all, CancelHandle};
 use crate::engine::Origin;
-use crate::state::{AppState, View};
+use crate::state::{Adding, AppState, View};
 
 fn today() -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default().date_naive()
@@ -121,7 +121,7 @@ pub fn ConnectForm() -> impl IntoView {
                         ranges: requests.iter().map(|r| r.range.map(|(a, b)| (tally_core::rfc3339(a), tally_core::rfc3339(b)))).collect(),
                         labels: requests.iter().map(|r| r.label.clone()).collect(),
                     };
-                    state.load_from(label.clone(), from, bodies, false).await
+                    state.load_from(label.clone(), from, bodies, Adding::OwnData).await
                 }
                 Err(e) => Err(e),
             };

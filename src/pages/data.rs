@@ -16,6 +16,7 @@ pub fn DataPage() -> impl IntoView {
         let Some(files) = files else { return };
         let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         leptos::task::spawn_local(async move {
+            let (count, mut loaded, mut failed) = (list.len(), 0, Vec::new());
             for file in list {
                 if as_book {
                     state.busy.set(Some(format!("Reading {}…", file.name())));
@@ -29,8 +30,17 @@ pub fn DataPage() -> impl IntoView {
                     }
                 } else {
                     // A File is a Blob: it goes to the engine as is, never copied into the page.
-                    load_body(state, &file.name(), file.clone().into()).await;
+                    match load_body(state, &file.name(), file.clone().into()).await {
+                        Ok(true) => loaded += 1,
+                        Ok(false) => {}
+                        Err(e) => failed.push(e),
+                    }
                 }
+            }
+            // Each file's outcome replaced the last one's message: say every failure at the end,
+            // so a bad file among good ones is not lost behind "Loaded …".
+            if !failed.is_empty() && count > 1 {
+                state.error(format!("Loaded {loaded} of {count} files. {}", failed.join(" · ")));
             }
         });
     };
@@ -53,20 +63,28 @@ pub fn DataPage() -> impl IntoView {
             i.set_value("");
         }
     };
+    // What is wrong with the pasted text, shown under the box (the page's message is far above it).
+    let paste_error = RwSignal::new(None::<String>);
     let on_paste_load = move |_| {
         let text = paste.get_untracked();
+        let fail = move |e: String| {
+            state.error(e.clone());
+            paste_error.set(Some(e));
+        };
         if text.trim().is_empty() {
-            state.error("Paste a provider's usage JSON first.");
-            return;
+            return fail("Paste a provider's usage JSON first.".to_string());
         }
         // The pasted text stays in the box whatever happens, so nothing typed is lost.
         let body = match text_blob(&text) {
             Ok(b) => b,
-            Err(e) => return state.error(e),
+            Err(e) => return fail(e),
         };
+        paste_error.set(None);
         leptos::task::spawn_local(async move {
-            if load_body(state, "pasted JSON", body).await {
-                state.view.set(View::Summary);
+            match load_body(state, "pasted JSON", body).await {
+                Ok(true) => state.view.set(View::Summary),
+                Ok(false) => {}
+                Err(e) => paste_error.set(Some(e)),
             }
         });
     };
@@ -110,8 +128,11 @@ pub fn DataPage() -> impl IntoView {
             <div class="panel">
                 <h2><label for="paste">"Paste JSON"</label></h2>
                 <textarea id="paste" rows="8" data-testid="paste" placeholder="{\"items\": [...], \"subscriptions\": [...]}"
+                    aria-invalid=move || paste_error.with(Option::is_some).then_some("true")
+                    aria-describedby=move || paste_error.with(Option::is_some).then_some("paste-error")
                     prop:value=move || paste.get()
-                    on:input=move |ev| paste.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| { paste.set(event_target_value(&ev)); paste_error.set(None); }></textarea>
+                {move || paste_error.get().map(|e| view! { <p class="field-error" id="paste-error" data-testid="paste-error">{e}</p> })}
                 <div class="button-row">
                     <button class="primary" data-testid="paste-load" on:click=on_paste_load>"Add pasted JSON"</button>
                     <button on:click=move |_| paste.set(String::new())>"Clear"</button>

@@ -380,6 +380,10 @@ pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> 
     for (i, adj) in scenario.adjustments.iter().enumerate() {
         match adj {
             Adjustment::Scale { matching, factor } => {
+                if factor.0 < Decimal::ZERO {
+                    // Usage below nothing is not usage: a factor of 0 removes it, 0.5 halves it.
+                    return Err(Error::invalid(format!("adjustments[{i}].factor"), "must not be negative (0 removes the usage)"));
+                }
                 for c in usages.iter_mut().flat_map(|u| u.charges.iter_mut()).chain(added.iter_mut()).filter(|c| matching.matches(c)) {
                     let what = || Error::overflow(format!("adjustments[{i}]: scaling by {}", factor.0));
                     c.quantity = c.quantity.checked_mul(factor.0).ok_or_else(what)?;

@@ -297,3 +297,12 @@ fn a_set_price_scoped_to_one_resource_is_refused_rather_than_widened() {
     let e = tally_core::estimate(&scenario, &[&u], None, ctx("2026-11-23T12:00:00Z")).unwrap_err().to_string();
     assert_eq!(e, "adjustments[0].match: set_price matches by source, resource_type and unit only (not resource or category)");
 }
+
+#[test]
+fn a_negative_scale_factor_is_refused() {
+    let u = usage(&aether_items(&[("gpu", "1", "hour", "2026-11-02T00:00:00Z")]));
+    let scenario = |factor: &str| tally_core::Scenario::parse(format!(r#"{{"adjustments": [{{"action": "scale", "match": {{"resource_type": "gpu"}}, "factor": "{factor}"}}]}}"#).as_bytes()).unwrap();
+    let e = tally_core::estimate(&scenario("-1"), &[&u], None, ctx("2026-11-23T12:00:00Z")).unwrap_err().to_string();
+    assert_eq!(e, "adjustments[0].factor: must not be negative (0 removes the usage)");
+    assert!(tally_core::estimate(&scenario("0"), &[&u], None, ctx("2026-11-23T12:00:00Z")).is_ok());
+}

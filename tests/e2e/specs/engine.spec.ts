@@ -1,4 +1,4 @@
-import { test, expect, artifacts, expected, fixtureText } from '../fixtures';
+import { test, expect, artifacts, expected, fixtureText, repo } from '../fixtures';
 import { join } from 'node:path';
 import { generateAether, cliSummary, withBadLastQuantity } from '../bodies';
 
@@ -19,13 +19,15 @@ test('a big body is read and priced in the engine worker, with progress, and mat
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   await page.getByTestId('file-input').setInputFiles(file);
-  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 120_000 });
+  // The body takes the opening sample's place.
+  await expect(page.getByTestId('info')).toContainText('Loaded aether-400000.json, in place of the sample', { timeout: 120_000 });
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
   // Progress counted the items as the worker read them.
   const texts: string[] = await page.evaluate(() => (window as any).__workTexts);
   expect(texts.some((t) => /Reading aether-400000\.json… [\d,.\s]+ items read/.test(t)), texts.join(' | ')).toBe(true);
+  // Priced with the sample price book, as the CLI was (the sample's own book left with it).
+  await page.getByTestId('book-input').setInputFiles(join(repo, 'fixtures', 'aether', 'prices.json'));
   await tally.goTo('summary');
-  // Priced with the sample's price book, as the CLI was; the sample itself is removed.
-  await page.getByRole('button', { name: 'Remove bundled sample' }).click();
   await expect(tally.total).toHaveAttribute('data-value', want.total, { timeout: 60_000 });
 });
 
@@ -123,8 +125,9 @@ test('without a worker the page reads a big body a chunk at a time, and a fault 
   await page.getByTestId('file-input').setInputFiles(withBadLastQuantity(file, join(scratch, 'aether-bad.json')));
   await expect(tally.error).toContainText('aether-bad.json: items[119999].quantity: expected a number, found "x"', { timeout: 60_000 });
   await page.getByTestId('file-input').setInputFiles(file);
-  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByTestId('info')).toContainText('in place of the sample', { timeout: 60_000 });
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await page.getByTestId('book-input').setInputFiles(join(repo, 'fixtures', 'aether', 'prices.json'));
   await tally.goTo('summary');
-  await page.getByRole('button', { name: 'Remove bundled sample' }).click();
   await expect(tally.total).toHaveAttribute('data-value', want.total, { timeout: 60_000 });
 });

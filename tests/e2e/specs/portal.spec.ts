@@ -1,19 +1,35 @@
 import { test, expect, expected, fixtureText, artifacts, repo } from '../fixtures';
 import { join } from 'node:path';
 
-test('a file dropped on the drop zone is added beside what is loaded', async ({ tally, page }) => {
+test('a file dropped on the drop zone takes the place of the sample, and the next one is added beside it', async ({ tally, page }) => {
   await tally.open();
+  await expect(page.getByTestId('book')).toContainText('sample prices');
   await tally.goTo('data');
-  const text = fixtureText('hyperstack');
-  const dt = await page.evaluateHandle((body) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([body], 'hyperstack-usage.json', { type: 'application/json' }));
-    return dt;
-  }, text);
-  await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: dt });
-  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dt });
-  await expect(page.getByTestId('info')).toContainText('Loaded hyperstack-usage.json');
+  const drop = async (name: string, text: string) => {
+    const dt = await page.evaluateHandle(([name, body]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([body], name, { type: 'application/json' }));
+      return dt;
+    }, [name, text]);
+    await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: dt });
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  };
+  // The opening Aether sample (and its price book) leave: summed with the user's own bill, it
+  // would make a total of nobody's bill.
+  await drop('hyperstack-usage.json', fixtureText('hyperstack'));
+  await expect(page.getByTestId('info')).toContainText('Loaded hyperstack-usage.json, in place of the sample');
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await expect(page.getByTestId('book')).toHaveCount(0);
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', expected('hyperstack').total);
+  // The user's own data adds up.
+  await tally.goTo('data');
+  await drop('hyperstack-again.json', fixtureText('hyperstack'));
+  await expect(page.getByTestId('info')).toContainText('Loaded hyperstack-again.json.');
+  await expect(page.getByTestId('info')).not.toContainText('in place of');
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+  await tally.goTo('summary');
+  await expect(tally.total).toHaveAttribute('data-value', '63795.25');
 });
 
 test('files chosen with the picker are loaded, and a broken one names the file and field', async ({ tally, page }) => {
@@ -24,17 +40,29 @@ test('files chosen with the picker are loaded, and a broken one names the file a
   await expect(tally.error).toHaveText(/error-404\.json: CU usage API error 404: organization not found/);
   await page.getByTestId('file-input').setInputFiles({ name: 'binary.json', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 159, 146, 150, 255]) });
   await expect(tally.error).toContainText('binary.json: not valid JSON');
+  // A bad file among good ones is still reported once the good one has loaded after it.
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"items": [') },
+    { name: 'usage.json', mimeType: 'application/json', buffer: Buffer.from(fixtureText('cu')) },
+  ]);
+  await expect(tally.error).toContainText('Loaded 1 of 2 files.');
+  await expect(tally.error).toContainText('broken.json: ');
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
   await tally.goTo('summary');
   await expect(tally.total).toHaveAttribute('data-value', expected('cu').total);
 });
 
 test('a pasted body is added and the summary sums both sources', async ({ tally, page }) => {
   await tally.open();
-  await tally.pickSample('hyperstack');
   await tally.goTo('data');
-  // Two Hyperstack bodies (same currency) add up.
+  // Two Hyperstack bodies (same currency) add up; the first takes the sample's place.
   await page.getByTestId('paste').fill(fixtureText('hyperstack'));
   await page.getByTestId('paste-load').click();
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await tally.goTo('data');
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
   // 2 x 31897.6236694... = 63795.2473...: summed exactly, rounded once (not 2 x 31897.62).
   await expect(tally.total).toHaveAttribute('data-value', '63795.25');
 });

@@ -55,7 +55,17 @@ test('pasting a body adds it; a broken body names the field and keeps the text',
   await expect(tally.error).toContainText('expected a number, found "abc"');
   await expect(page.getByTestId('paste')).toHaveValue(broken);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  // Said under the box too, where the user is looking, and tied to it for screen readers.
+  await expect(page.getByTestId('paste-error')).toContainText('expected a number, found "abc"');
+  await expect(page.getByTestId('paste-error')).toBeInViewport();
+  await expect(page.getByTestId('paste')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('paste')).toHaveAttribute('aria-describedby', 'paste-error');
   await tally.screenshot('paste-error', artifacts);
+  // Typing again clears it.
+  await page.getByTestId('paste').press('End');
+  await page.getByTestId('paste').pressSequentially(' ');
+  await expect(page.getByTestId('paste-error')).toHaveCount(0);
+  await expect(page.getByTestId('paste')).not.toHaveAttribute('aria-invalid', 'true');
 });
 
 test('the breakdown table adds up to the summary total and the chart has one bar column per month', async ({ tally, page }) => {
