@@ -113,10 +113,16 @@ pub fn WhatIfPage() -> impl IntoView {
                     <ScenarioForms add=Callback::new(add)/>
                     <h2>"Scenario"</h2>
                     <ol class="adjustments" data-testid="adjustments">
-                        {move || state.scenario.get().adjustments.iter().enumerate().map(|(i, a)| view! {
-                            <li>{describe(a)}" "<button class="link" on:click=move |_| state.scenario.update(|s| { s.adjustments.remove(i); })>"Remove"</button></li>
+                        {move || state.scenario.get().adjustments.iter().enumerate().map(|(i, a)| {
+                            let what = describe(a);
+                            view! {
+                                <li>{what.clone()}" "<button class="link" aria-label=format!("Remove: {what}") on:click=move |_| state.scenario.update(|s| { s.adjustments.remove(i); })>"Remove"</button></li>
+                            }
                         }).collect_view()}
                     </ol>
+                    {move || state.scenario.with(|s| s.adjustments.is_empty()).then(|| view! {
+                        <p class="muted" data-testid="no-adjustments">"No changes yet: add one with the forms above."</p>
+                    })}
                     <h2>"Discount, commitment and tax in the scenario"</h2>
                     <Overrides/>
                     <details class="panel" open>

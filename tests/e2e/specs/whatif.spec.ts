@@ -26,6 +26,7 @@ async function saveDownload(page: Page, testid: string) {
 
 test('a run under 15 minutes is free and every started hour counts from 15 minutes on', async ({ tally, page }) => {
   await openWhatIf(tally, page);
+  await expect(page.getByTestId('no-adjustments')).toBeVisible();
   await page.getByTestId('nodes-runs').fill('10');
   await expect(page.getByTestId('billed-hours')).toContainText('0 = 0 hours per node');
   await addNodes(page, '10');
@@ -39,7 +40,12 @@ test('a run under 15 minutes is free and every started hour counts from 15 minut
   await expect(page.getByTestId('adjustments')).toContainText('runs of 15 min = 1 billed hour each');
   await page.getByTestId('nodes-runs').fill('60');
   await expect(page.getByTestId('billed-hours')).toContainText('1 = 1 hour per node');
+  await expect(page.getByTestId('no-adjustments')).toHaveCount(0);
   await tally.screenshot('whatif', artifacts);
+  // Each change's Remove button says which change it removes.
+  await page.getByRole('button', { name: 'Remove: Add node.gpu-l40s-1 × 1 node, runs of 10 min = 0 billed hours each' }).click();
+  await expect(page.getByTestId('adjustments')).not.toContainText('runs of 10 min');
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '1.29');
 });
 
 test('the browser and `tally estimate` give the same numbers for the same scenario', async ({ tally, page, scratch }) => {
