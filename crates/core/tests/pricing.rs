@@ -202,12 +202,18 @@ fn a_price_book_survives_a_round_trip_through_json() {
     assert_eq!(book(&b.to_json()), b);
 }
 
+/// A running Hyperstack VM billed 0.01 a minute, created at `created` (no offset: UTC).
+fn active_vm(created: &str, up_time: u32, bill: u32) -> Usage {
+    usage(&format!(
+        r#"{{"message": "ok", "status": true, "data": [{{"resource_id": 1, "resource_type": "vm", "name": "a",
+        "organization_id": 1, "bill_per_minute": 0.01, "create_time": "{created}", "terminate_time": null,
+        "total_up_time": {up_time}, "total_bill": {bill}, "active": true, "exclude_billing": false}}]}}"#
+    ))
+}
+
 #[test]
 fn the_forecast_adds_bill_per_minute_for_an_active_resource_and_extrapolates_the_rest() {
-    let body = r#"{"message": "ok", "status": true, "data": [{"resource_id": 1, "resource_type": "vm", "name": "a",
-      "organization_id": 1, "bill_per_minute": 0.01, "create_time": "2026-11-01T00:00:00", "terminate_time": null,
-      "total_up_time": 14400, "total_bill": 144, "active": true, "exclude_billing": false}]}"#;
-    let u = usage(body);
+    let u = active_vm("2026-11-01T00:00:00", 14400, 144);
     // Ten days so far (144), 20 days left = 28,800 minutes x 0.01 = 288: 432.
     let s = run(&[&u], None, "2026-11-11T00:00:00Z");
     let f = s.forecast.unwrap();
@@ -227,10 +233,7 @@ fn the_forecast_adds_bill_per_minute_for_an_active_resource_and_extrapolates_the
 
 #[test]
 fn an_active_resource_runs_to_month_end_from_the_very_start_of_the_month() {
-    let body = r#"{"message": "ok", "status": true, "data": [{"resource_id": 1, "resource_type": "vm", "name": "a",
-      "organization_id": 1, "bill_per_minute": 0.01, "create_time": "2026-10-31T12:00:00", "terminate_time": null,
-      "total_up_time": 43200, "total_bill": 30, "active": true, "exclude_billing": false}]}"#;
-    let u = usage(body);
+    let u = active_vm("2026-10-31T12:00:00", 43200, 30);
     // Nothing of November is used at its first instant; all 43,200 minutes are to come: 432.
     let f = run(&[&u], None, "2026-11-01T00:00:00Z").forecast.unwrap();
     assert_eq!((f.month.as_str(), f.total.to_string()), ("2026-11", "432.00".to_string()));
