@@ -1,7 +1,8 @@
-//! What the What-if view keeps on this device (localStorage): the scenario and the price book being
-//! edited. Never credentials (see `credentials`).
+//! What the app keeps on this device (localStorage): the What-if scenario and the price book being
+//! edited, and the theme chosen. Never credentials (see `credentials`).
 
 const SCENARIO: &str = "tally.scenario";
+const THEME: &str = "tally.theme";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -16,6 +17,24 @@ pub fn load_scenario() -> Option<String> {
 pub fn save_scenario(json: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(SCENARIO, json);
+    }
+}
+
+/// Whether the page starts dark: the theme the user chose last, else the system's preference.
+pub fn starts_dark() -> bool {
+    match storage().and_then(|s| s.get_item(THEME).ok().flatten()).as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Keeps the theme the user chose for their next visit.
+pub fn save_theme(dark: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(THEME, if dark { "dark" } else { "light" });
     }
 }
 

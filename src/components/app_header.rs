@@ -6,7 +6,8 @@ use crate::state::{AppState, View};
 #[component]
 pub fn AppHeader() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let dark = RwSignal::new(false);
+    // The theme chosen on an earlier visit, else the system's (`prefers-color-scheme`).
+    let dark = RwSignal::new(crate::persist::starts_dark());
     Effect::new(move |_| {
         let theme = if dark.get() { "dark" } else { "light" };
         if let Some(root) = document().document_element() {
@@ -38,7 +39,10 @@ pub fn AppHeader() -> impl IntoView {
                 class="theme-toggle"
                 data-testid="theme-toggle"
                 aria-pressed=move || dark.get().to_string()
-                on:click=move |_| dark.update(|d| *d = !*d)
+                on:click=move |_| {
+                    dark.update(|d| *d = !*d);
+                    crate::persist::save_theme(dark.get_untracked());
+                }
             >
                 {move || if dark.get() { "Light theme" } else { "Dark theme" }}
             </button>

@@ -336,6 +336,8 @@ fn DeltaTable(title: &'static str, rows: Vec<tally_core::Delta>, currency: Strin
 fn ShareAndExport() -> impl IntoView {
     let state = expect_context::<AppState>();
     let link = RwSignal::new(String::new());
+    // Whether the link reached the clipboard (the browser may refuse without a permission).
+    let copied = RwSignal::new(None::<bool>);
     let save = move |name: &str, mime: &str, text: Result<String, String>| match text.and_then(|t| download(name, mime, &t)) {
         Ok(()) => {}
         Err(e) => state.error(e),
@@ -354,7 +356,13 @@ fn ShareAndExport() -> impl IntoView {
                 <button data-testid="share" on:click=move |_| {
                     let json = state.scenario_with_book().to_json();
                     if let Some(l) = persist::share_link(&json) {
-                        if let Some(w) = web_sys::window() { let _ = w.navigator().clipboard().write_text(&l); }
+                        copied.set(None);
+                        if let Some(w) = web_sys::window() {
+                            let promise = w.navigator().clipboard().write_text(&l);
+                            leptos::task::spawn_local(async move {
+                                copied.set(Some(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()));
+                            });
+                        }
                         link.set(l);
                     }
                 }>"Copy a share link"</button>
@@ -363,6 +371,11 @@ fn ShareAndExport() -> impl IntoView {
             <Show when=move || !link.get().is_empty()>
                 <label class="book-field"><span>"Anyone with this link sees this scenario (it travels in the link itself, not through a server):"</span>
                     <input readonly data-testid="share-link" prop:value=move || link.get()/></label>
+                <p class="muted" role="status" data-testid="share-status">{move || match copied.get() {
+                    Some(true) => "Copied to the clipboard.",
+                    Some(false) => "The browser did not allow copying: select the link above and copy it.",
+                    None => "",
+                }}</p>
             </Show>
             <div class="button-row">
                 <button data-testid="download-comparison" on:click=move |_| export("tally-scenario-comparison.csv", Export::ComparisonCsv { scenario: untrack(|| state.scenario_with_book()).to_json() })>"Comparison (CSV)"</button>

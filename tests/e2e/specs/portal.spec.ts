@@ -85,6 +85,22 @@ test('the app is usable from the keyboard', async ({ tally, page }) => {
   await expect(page.getByTestId('back-to-months')).toBeVisible();
 });
 
+test('the theme follows the system until the user picks one, which is kept for the next visit', async ({ tally, page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await tally.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('theme-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  // Chosen light on a dark system: the next visit opens light.
+  await tally.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('theme-toggle').click();
+  await tally.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
+
 test('dark theme and a phone-width layout', async ({ tally, page }) => {
   await tally.open();
   await page.getByTestId('theme-toggle').click();

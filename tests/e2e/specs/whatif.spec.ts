@@ -99,9 +99,13 @@ test('a share link opened in a fresh browser restores the scenario exactly', asy
   // The engine answers each edit asynchronously: wait for the answer to the price edit too.
   await expect(shown).not.toHaveAttribute('data-value', withNodes!);
   const difference = await shown.getAttribute('data-value');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('share').click();
   const link = await page.getByTestId('share-link').inputValue();
   expect(link).toContain('#s=');
+  // The user is told the link was copied, and it was.
+  await expect(page.getByTestId('share-status')).toHaveText('Copied to the clipboard.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
   const adjustments = await page.getByTestId('adjustments').innerText();
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
