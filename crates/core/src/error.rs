@@ -166,7 +166,12 @@ fn tidy_serde_message(err: &serde_json::Error) -> String {
                     "map" => "an object",
                     other => other,
                 };
-                let expected = expected.replace("a borrowed string", "a string");
+                // Rust's integer type names mean nothing to someone editing a scenario.
+                let expected = match expected {
+                    "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
+                    "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+                    other => other.replace("a borrowed string", "a string"),
+                };
                 return format!("expected {expected}, found {found}");
             }
         }

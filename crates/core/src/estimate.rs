@@ -162,8 +162,8 @@ pub enum Adjustment {
 
 /// An adjustment is read field by field as the text goes, in any order, not through serde's
 /// buffering of an internally tagged enum: an error inside one then names its own place
-/// (`adjustments[0].charge.run_minutes[1]: expected an integer, found 14.5`), where the buffered
-/// read could only name `adjustments[0]`, and said it found "an object".
+/// (`adjustments[0].charge.run_minutes[1]: expected a whole number (0 or more), found 14.5`),
+/// where the buffered read could only name `adjustments[0]`, and said it found "an object".
 impl<'de> Deserialize<'de> for Adjustment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         d.deserialize_map(AdjustmentVisitor)
@@ -542,7 +542,7 @@ mod tests {
         let add = |charge: &str| format!(r#"{{"adjustments": [{{"charge": {{"source": "aether", "resource_type": "gpu", "unit": "hour", "month": "2026-11", {charge}}}, "action": "add"}}]}}"#);
         let error = |text: &str| super::Scenario::parse(text.as_bytes()).unwrap_err().to_string();
         for (text, want) in [
-            (add(r#""nodes": 2, "run_minutes": [10, 14.5]"#), "adjustments[0].charge.run_minutes[1]: expected u64, found 14.5"),
+            (add(r#""nodes": 2, "run_minutes": [10, 14.5]"#), "adjustments[0].charge.run_minutes[1]: expected a whole number (0 or more), found 14.5"),
             (add(r#""quantity": "zz""#), r#"adjustments[0].charge.quantity: expected a number, found "zz""#),
             (add(r#""quantity": "1", "bogus": 1"#), "adjustments[0].charge.bogus: unknown field `bogus`"),
             (r#"{"adjustments": [{"action": "scale", "match": {}, "factor": "abc"}]}"#.to_string(), r#"adjustments[0].factor: expected a number, found "abc""#),
