@@ -383,11 +383,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     if let Some(book) = book {
         for ((ei, _month, BucketCurrency(cur)), (quantity, members)) in buckets {
             let Some(entry) = book.entry(ei) else { continue };
-            let mut cost = price_quantity(&entry.model, quantity)?;
-            if let Some(fee) = entry.flat_fee {
-                cost = add(cost, fee, "flat fee")?;
-            }
-            let cost = if cur.is_empty() { cost } else { conv.convert(cost, cur)? };
+            let cost = bucket_cost(entry, quantity, cur, &conv)?;
             exact_total = add(exact_total, cost, "total")?;
             if members.is_empty() {
                 // Priced per unit as the pieces were made.
@@ -444,7 +440,7 @@ pub(crate) fn tiered_entry(book: &PriceBook, c: &Charge) -> Option<(usize, &'sta
         return None;
     }
     let (index, entry) = book.entry_for(c)?;
-    let linear = matches!((&entry.model, entry.flat_fee), (Model::PerUnit { .. }, None));
+    let linear = per_unit_rate(entry, Some(Decimal::ONE)).is_some();
     (!linear).then(|| (index, if book.currency.is_some() { "" } else { c.currency }))
 }
 
@@ -452,14 +448,17 @@ pub(crate) fn tiered_entry(book: &PriceBook, c: &Charge) -> Option<(usize, &'sta
 /// once), in the display currency: how [`price`] prices a month's bucket.
 pub(crate) fn month_cost(priced: &Priced<'_>, index: usize, currency: &str, quantity: Decimal) -> Result<Decimal> {
     let Some(entry) = priced.book.and_then(|b| b.entry(index)) else { return Ok(Decimal::ZERO) };
+    bucket_cost(entry, quantity, currency, &Converter { book: priced.book, target: priced.currency.clone() })
+}
+
+/// A month's bucket of an entry: its model on the month's `quantity`, the flat fee once, converted
+/// from `currency` (the entry's prices; "" for the book's own) to the display currency.
+fn bucket_cost(entry: &PriceEntry, quantity: Decimal, currency: &str, conv: &Converter<'_>) -> Result<Decimal> {
     let mut cost = price_quantity(&entry.model, quantity)?;
     if let Some(fee) = entry.flat_fee {
         cost = add(cost, fee, "flat fee")?;
     }
-    if currency.is_empty() {
-        return Ok(cost);
-    }
-    Converter { book: priced.book, target: priced.currency.clone() }.convert(cost, currency)
+    if currency.is_empty() { Ok(cost) } else { conv.convert(cost, currency) }
 }
 
 /// The discount, commitment and tax lines of one month's subtotal (SPEC 3), zero lines omitted.
