@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use tally_core::{default_base_url, FetchPlan, Source};
+use tally_core::{default_base_url, FetchPlan, PlanField, Source};
 
 use crate::credentials;
 use crate::fetcher::{fetch_all, CancelHandle};
@@ -22,6 +22,14 @@ fn suggested_base(source: Source) -> String {
     }
 }
 
+/// What the provider calls its credential, as the form's label and messages say it.
+fn credential_name(source: Source) -> &'static str {
+    match source {
+        Source::Hyperstack | Source::Elastic => "API key",
+        Source::Aether | Source::Cu => "token",
+    }
+}
+
 fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
     tally_core::parse_date(text)
 }
@@ -32,6 +40,66 @@ fn parse_month_start(text: &str) -> Option<chrono::NaiveDate> {
 
 fn parse_month_end(text: &str) -> Option<chrono::NaiveDate> {
     tally_core::Month::parse(text).and_then(|m| m.days().last())
+}
+
+/// A field of the form that can be wrong, in the form's order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Field {
+    Base,
+    Org,
+    Credential,
+    To,
+}
+
+impl Field {
+    fn of(field: PlanField) -> Field {
+        match field {
+            PlanField::BaseUrl => Field::Base,
+            PlanField::Organization => Field::Org,
+            PlanField::PeriodEnd => Field::To,
+        }
+    }
+
+    /// The id of the message under the field, for `aria-describedby` (and the tests).
+    fn error_id(self) -> &'static str {
+        match self {
+            Field::Base => "connect-base-error",
+            Field::Org => "connect-org-error",
+            Field::Credential => "connect-credential-error",
+            Field::To => "connect-to-error",
+        }
+    }
+}
+
+/// What the form says is wrong, field by field; empty when the last submit was fine.
+#[derive(Clone, Copy)]
+struct Problems(RwSignal<Vec<(Field, String)>>);
+
+impl Problems {
+    fn of(self, field: Field) -> Option<String> {
+        self.0.with(|all| all.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
+    }
+
+    /// Editing a field takes its message away; the others stay until the next submit.
+    fn clear(self, field: Field) {
+        if self.0.with_untracked(|all| all.iter().any(|(f, _)| *f == field)) {
+            self.0.update(|all| all.retain(|(f, _)| *f != field));
+        }
+    }
+
+    fn invalid(self, field: Field) -> impl Fn() -> Option<&'static str> + Copy {
+        move || self.of(field).map(|_| "true")
+    }
+
+    fn described_by(self, field: Field) -> impl Fn() -> Option<&'static str> + Copy {
+        move || self.of(field).map(|_| field.error_id())
+    }
+}
+
+/// The message under a field, when it has one.
+#[component]
+fn FieldMessage(problems: Problems, field: Field) -> impl IntoView {
+    move || problems.of(field).map(|m| view! { <span class="field-error" id=field.error_id() data-testid=field.error_id()>{m}</span> })
 }
 
 /// Fetches live usage from a provider's API with its own credential header, a loading state, a
@@ -52,7 +120,19 @@ pub fn ConnectForm() -> impl IntoView {
     }
     let running = RwSignal::new(false);
     let cancel = StoredValue::new_local(CancelHandle::default());
-    let field_error = RwSignal::new(None::<String>);
+    let problems = Problems(RwSignal::new(Vec::new()));
+    let (base_input, org_input, credential_input, to_input) = (NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let focus = move |field: Field| {
+        let input: Option<web_sys::HtmlInputElement> = match field {
+            Field::Base => base_input.get_untracked(),
+            Field::Org => org_input.get_untracked(),
+            Field::Credential => credential_input.get_untracked(),
+            Field::To => to_input.get_untracked(),
+        };
+        if let Some(input) = input {
+            let _ = input.focus();
+        }
+    };
 
     let on_source = move |ev: leptos::ev::Event| {
         let Some(s) = Source::from_id(&event_target_value(&ev)) else { return };
@@ -63,7 +143,7 @@ pub fn ConnectForm() -> impl IntoView {
         credential.set(kept.unwrap_or_default());
         from.set(String::new());
         to.set(String::new());
-        field_error.set(None);
+        problems.0.set(Vec::new());
     };
     let on_remember = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
@@ -83,19 +163,20 @@ pub fn ConnectForm() -> impl IntoView {
             _ => (parse_day(&from.get_untracked()), parse_day(&to.get_untracked())),
         };
         let plan = FetchPlan { source: s, base_url: base.get_untracked(), org_id: org.get_untracked(), from: f, to: t };
-        let requests = match plan.requests(today()) {
-            Ok(r) => r,
-            Err(e) => {
-                field_error.set(Some(e.to_string()));
-                return;
-            }
-        };
         let token = credential.get_untracked();
+        let mut found: Vec<(Field, String)> = plan.problems(today()).into_iter().map(|p| (Field::of(p.field), p.message.to_string())).collect();
         if token.trim().is_empty() {
-            field_error.set(Some("credential: required".into()));
+            found.push((Field::Credential, format!("Enter the {}.", credential_name(s))));
+        }
+        found.sort_by_key(|(field, _)| *field as u8);
+        if let Some((first, _)) = found.first() {
+            let first = *first;
+            problems.0.set(found);
+            focus(first);
             return;
         }
-        field_error.set(None);
+        problems.0.set(Vec::new());
+        let Ok(requests) = plan.requests(today()) else { return };
         if remember.get_untracked() {
             credentials::remember(s, &token);
         }
@@ -140,51 +221,64 @@ pub fn ConnectForm() -> impl IntoView {
     view! {
         <form class="connect" data-testid="connect-form" on:submit=connect novalidate>
             <div class="form-grid">
-                <label>
-                    <span>"Provider"</span>
-                    <select data-testid="connect-provider" on:change=on_source>
+                <div class="field">
+                    <label for="connect-provider">"Provider"</label>
+                    <select id="connect-provider" data-testid="connect-provider" on:change=on_source>
                         {Source::ALL.iter().map(|s| { let s = *s; view! { <option value=s.id() selected=move || source.get() == s>{s.display_name()}</option> } }).collect_view()}
                     </select>
-                </label>
-                <label>
-                    <span>"API base URL"</span>
-                    <input type="url" data-testid="connect-base" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev))/>
-                </label>
+                </div>
+                <div class="field">
+                    <label for="connect-base">"API base URL"</label>
+                    <input type="url" id="connect-base" data-testid="connect-base" node_ref=base_input
+                        aria-invalid=problems.invalid(Field::Base) aria-describedby=problems.described_by(Field::Base)
+                        prop:value=move || base.get() on:input=move |ev| { problems.clear(Field::Base); base.set(event_target_value(&ev)) }/>
+                    <FieldMessage problems field=Field::Base/>
+                </div>
                 <Show when=move || source.get() != Source::Hyperstack>
-                    <label>
-                        <span>"Organization ID"</span>
-                        <input type="text" data-testid="connect-org" autocomplete="off" spellcheck="false"
+                    <div class="field">
+                        <label for="connect-org">"Organization ID"</label>
+                        <input type="text" id="connect-org" data-testid="connect-org" autocomplete="off" spellcheck="false" node_ref=org_input
                             placeholder=move || if source.get() == Source::Aether { "6513270e-269e-4d37-b2a7-4de452e6b438" } else { "your organization id" }
-                            prop:value=move || org.get() on:input=move |ev| org.set(event_target_value(&ev))/>
-                    </label>
+                            aria-invalid=problems.invalid(Field::Org) aria-describedby=problems.described_by(Field::Org)
+                            prop:value=move || org.get() on:input=move |ev| { problems.clear(Field::Org); org.set(event_target_value(&ev)) }/>
+                        <FieldMessage problems field=Field::Org/>
+                    </div>
                 </Show>
-                <label>
-                    <span>{move || match source.get() {
+                <div class="field">
+                    <label for="connect-credential">{move || match source.get() {
                         Source::Hyperstack => "API key (sent as the api_key header)",
                         Source::Elastic => "API key (sent as Authorization: ApiKey)",
                         _ => "Token (sent as Authorization: Bearer)",
-                    }}</span>
-                    <input type="password" data-testid="connect-credential" autocomplete="off"
-                        prop:value=move || credential.get() on:input=move |ev| credential.set(event_target_value(&ev))/>
-                </label>
+                    }}</label>
+                    <input type="password" id="connect-credential" data-testid="connect-credential" autocomplete="off" node_ref=credential_input
+                        aria-invalid=problems.invalid(Field::Credential) aria-describedby=problems.described_by(Field::Credential)
+                        prop:value=move || credential.get() on:input=move |ev| { problems.clear(Field::Credential); credential.set(event_target_value(&ev)) }/>
+                    <FieldMessage problems field=Field::Credential/>
+                </div>
                 <Show when=move || matches!(source.get(), Source::Elastic | Source::Cu)>
-                    <label>
-                        <span>"From"</span>
-                        <input type=move || if source.get() == Source::Cu { "month" } else { "date" } data-testid="connect-from"
-                            prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
-                    </label>
-                    <label>
-                        <span>"To"</span>
-                        <input type=move || if source.get() == Source::Cu { "month" } else { "date" } data-testid="connect-to"
-                            prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
-                    </label>
+                    <div class="field">
+                        <label for="connect-from">"From"</label>
+                        <input type=move || if source.get() == Source::Cu { "month" } else { "date" } id="connect-from" data-testid="connect-from"
+                            prop:value=move || from.get() on:input=move |ev| { problems.clear(Field::To); from.set(event_target_value(&ev)) }/>
+                    </div>
+                    <div class="field">
+                        <label for="connect-to">"To"</label>
+                        <input type=move || if source.get() == Source::Cu { "month" } else { "date" } id="connect-to" data-testid="connect-to" node_ref=to_input
+                            aria-invalid=problems.invalid(Field::To) aria-describedby=problems.described_by(Field::To)
+                            prop:value=move || to.get() on:input=move |ev| { problems.clear(Field::To); to.set(event_target_value(&ev)) }/>
+                        <FieldMessage problems field=Field::To/>
+                    </div>
                 </Show>
             </div>
             <label class="check">
                 <input type="checkbox" data-testid="connect-remember" prop:checked=move || remember.get() on:change=on_remember/>
                 <span>"Remember the credential on this device (stored in this browser's localStorage)"</span>
             </label>
-            {move || field_error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="connect-field-error">{e}</p> })}
+            <p class="field-error" role="alert" data-testid="connect-field-error">{move || match problems.0.with(Vec::len) {
+                0 => String::new(),
+                1 => "One field needs attention.".to_string(),
+                n => format!("{n} fields need attention."),
+            }}</p>
             <p class="muted">{move || match source.get() {
                 Source::Elastic => "One request per calendar month of the period (Elastic refuses ranges over three months). Empty dates mean this month so far.",
                 Source::Cu => "One request per month of the period. Empty months mean this month.",

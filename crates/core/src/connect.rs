@@ -1,7 +1,7 @@
 //! Planning live fetches from the providers' APIs, and turning HTTP failures into messages a user
 //! can act on (SPEC section 1). Pure: the app performs the requests; the rules live here, tested.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Period, Source, Usage};
@@ -66,11 +66,18 @@ fn is_uuid(text: &str) -> bool {
     parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// How many calendar months `from..=to` touches (0 when `to` is in an earlier month).
+fn calendar_months(from: NaiveDate, to: NaiveDate) -> usize {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    usize::try_from(index(to) - index(from) + 1).unwrap_or(0)
+}
+
+/// The calendar months of `from..=to`, at most [`MAX_MONTHS`] (the plan refuses longer periods).
 fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<Month> {
     let mut out = Vec::new();
     let mut m = Month::of_day(from);
     let last = Month::of_day(to);
-    while m <= last && out.len() < 120 {
+    while m <= last && out.len() < MAX_MONTHS {
         out.push(m);
         match m.next() {
             Some(n) => m = n,
@@ -80,42 +87,91 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<Month> {
     out
 }
 
+/// A field of the connect form that a [`FieldProblem`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanField {
+    /// The API base URL.
+    BaseUrl,
+    /// The organization ID (every provider but Hyperstack).
+    Organization,
+    /// The period's end ("To"): where a period that ends too early or spans too long is shown.
+    PeriodEnd,
+}
+
+impl PlanField {
+    /// The field's name as the form labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanField::BaseUrl => "API base URL",
+            PlanField::Organization => "Organization ID",
+            PlanField::PeriodEnd => "Period",
+        }
+    }
+}
+
+/// One mistake on the connect form, in words meant to sit under the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// Where the mistake is.
+    pub field: PlanField,
+    /// What to do about it, as a sentence.
+    pub message: &'static str,
+}
+
+/// The most calendar months one fetch may span (ten years): one request per month for Elastic and
+/// CU, so a mistyped year cannot start a thousand requests.
+const MAX_MONTHS: usize = 120;
+
 impl FetchPlan {
+    /// The period asked for: empty dates mean this month so far.
+    fn period(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (self.from.unwrap_or_else(|| Month::of_day(today).first_day()), self.to.unwrap_or(today))
+    }
+
+    /// Every mistake on the form at once, in the form's order, so that one submit shows them all.
+    pub fn problems(&self, today: NaiveDate) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        let mut problem = |field, message| out.push(FieldProblem { field, message });
+        let base = self.base_url.trim().trim_end_matches('/');
+        if !(base.starts_with("https://") || base.starts_with("http://")) || base.len() < 10 {
+            problem(PlanField::BaseUrl, "Enter an address that starts with https:// or http://.");
+        }
+        let org = self.org_id.trim();
+        if self.source != Source::Hyperstack && org.is_empty() {
+            problem(PlanField::Organization, "Enter the organization ID.");
+        } else if self.source == Source::Aether && !is_uuid(org) {
+            problem(PlanField::Organization, "Aether organization IDs are UUIDs (8-4-4-4-12 hex digits).");
+        }
+        if matches!(self.source, Source::Elastic | Source::Cu) {
+            let (from, to) = self.period(today);
+            if to < from {
+                problem(PlanField::PeriodEnd, "The end is before the start.");
+            } else if calendar_months(from, to) > MAX_MONTHS {
+                problem(PlanField::PeriodEnd, "At most ten years at a time.");
+            }
+        }
+        out
+    }
+
     /// The requests to make: one for Aether and Hyperstack; one per calendar month for Elastic
     /// (the provider refuses ranges over three months) and for CU (`yearMonth`).
     ///
     /// # Errors
-    /// A field the user must fix, named as on the form: a base URL that is not http(s), an
-    /// organization id that is missing (or, for Aether, not a UUID), a period that ends before it
-    /// starts or spans more than ten years.
+    /// The form's first mistake (see [`FetchPlan::problems`]), named by the field's label.
     pub fn requests(&self, today: NaiveDate) -> Result<Vec<PlannedRequest>> {
+        if let Some(p) = self.problems(today).first() {
+            return Err(Error::invalid(p.field.label(), p.message));
+        }
         let base = self.base_url.trim().trim_end_matches('/');
-        if !(base.starts_with("https://") || base.starts_with("http://")) || base.len() < 10 {
-            return Err(Error::invalid("base URL", "expected an http:// or https:// address"));
-        }
         let org = self.org_id.trim();
-        if self.source != Source::Hyperstack && org.is_empty() {
-            return Err(Error::invalid("organization ID", "required"));
-        }
-        if self.source == Source::Aether && !is_uuid(org) {
-            return Err(Error::invalid("organization ID", "Aether organization IDs are UUIDs (8-4-4-4-12 hex digits)"));
-        }
-        let from = self.from.unwrap_or_else(|| Month::of_day(today).first_day());
-        let to = self.to.unwrap_or(today);
-        if to < from {
-            return Err(Error::invalid("period", "the end is before the start"));
-        }
+        let (from, to) = self.period(today);
         let org = encode(org);
         let req = |url: String, header, scheme, label: String, range| PlannedRequest { url, header, scheme, label, range };
         Ok(match self.source {
             Source::Aether => vec![req(format!("{base}/api/v1/organizations/{org}/billing/usage"), "Authorization", "Bearer ", "month to date".into(), None)],
             Source::Hyperstack => vec![req(format!("{base}/v1/billing/billing/usage"), "api_key", "", "all resources".into(), None)],
             Source::Elastic => {
-                let months = months_between(from, to);
-                if months.len() >= 120 {
-                    return Err(Error::invalid("period", "at most ten years at a time"));
-                }
-                months
+                months_between(from, to)
                     .into_iter()
                     .map(|m| {
                         let start = m.start().max(crate::time::day_start(from));
@@ -274,11 +330,38 @@ mod tests {
         let today = day("2026-11-23");
         let mut p = plan(Source::Aether, None, None);
         p.org_id = "acme".into();
-        assert_eq!(p.requests(today).unwrap_err().to_string(), "organization ID: Aether organization IDs are UUIDs (8-4-4-4-12 hex digits)");
+        assert_eq!(p.requests(today).unwrap_err().to_string(), "Organization ID: Aether organization IDs are UUIDs (8-4-4-4-12 hex digits).");
         p.base_url = "ftp://x".into();
-        assert!(p.requests(today).unwrap_err().to_string().starts_with("base URL"));
+        assert!(p.requests(today).unwrap_err().to_string().starts_with("API base URL: "), "the first mistake in the form's order");
         let p = plan(Source::Elastic, Some("2026-10-01"), Some("2026-09-01"));
-        assert_eq!(p.requests(today).unwrap_err().to_string(), "period: the end is before the start");
+        assert_eq!(p.requests(today).unwrap_err().to_string(), "Period: The end is before the start.");
+    }
+
+    #[test]
+    fn every_mistake_on_the_form_is_reported_at_once() {
+        let today = day("2026-11-23");
+        let fields = |p: &FetchPlan| p.problems(today).iter().map(|p| p.field).collect::<Vec<_>>();
+        let mut p = plan(Source::Elastic, Some("2026-10-01"), Some("2026-09-01"));
+        p.base_url = "  ".into();
+        p.org_id = " ".into();
+        assert_eq!(fields(&p), [PlanField::BaseUrl, PlanField::Organization, PlanField::PeriodEnd]);
+        assert!(fields(&plan(Source::Elastic, Some("2026-09-01"), Some("2026-09-01"))).is_empty(), "a one-day period is fine");
+        let mut h = plan(Source::Hyperstack, Some("2026-10-01"), Some("2026-09-01"));
+        h.org_id = String::new();
+        assert!(fields(&h).is_empty(), "Hyperstack takes neither an organization nor a period");
+    }
+
+    #[test]
+    fn a_period_over_ten_years_is_refused_not_cut_short() {
+        let today = day("2026-11-23");
+        let exactly_ten_years = plan(Source::Cu, Some("2016-12-01"), Some("2026-11-30"));
+        assert_eq!(exactly_ten_years.requests(today).unwrap().len(), 120);
+        for source in [Source::Cu, Source::Elastic] {
+            let p = plan(source, Some("2016-11-30"), Some("2026-11-01"));
+            let problems = p.problems(today);
+            assert_eq!(problems, [FieldProblem { field: PlanField::PeriodEnd, message: "At most ten years at a time." }], "{source:?}");
+        }
+        assert_eq!(calendar_months(day("2026-11-01"), day("2026-10-31")), 0);
     }
 
     #[test]

@@ -40,7 +40,7 @@ mod timestamp;
 
 pub use aggregate::{breakdown, csv_cell, Breakdown, DimValue, Dimension, Group, Row};
 pub use allocate::allocate;
-pub use connect::{default_base_url, http_error, is_retryable, merge, read_fetched, read_fetched_range, retry_delay_ms, FetchPlan, PlannedRequest};
+pub use connect::{default_base_url, http_error, is_retryable, merge, read_fetched, read_fetched_range, retry_delay_ms, FetchPlan, FieldProblem, PlanField, PlannedRequest};
 pub use error::{Error, ErrorKind, Result};
 pub use estimate::{apply, billable_hours, estimate, Adjustment, AmountText, Applied, Comparison, Delta, Match, NewCharge, Scenario};
 pub use focus::{focus_csv, FOCUS_COLUMNS};

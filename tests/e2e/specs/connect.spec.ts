@@ -129,9 +129,40 @@ test('form mistakes are shown at the form before anything is sent', async ({ tal
   await tally.open();
   const seen = record(page);
   await connect(page, { provider: 'aether', token: 't', org: 'acme' });
-  await expect(page.getByTestId('connect-field-error')).toContainText('organization ID: Aether organization IDs are UUIDs');
+  const org = page.getByTestId('connect-org');
+  await expect(page.getByTestId('connect-org-error')).toHaveText('Aether organization IDs are UUIDs (8-4-4-4-12 hex digits).');
+  await expect(org).toHaveAttribute('aria-invalid', 'true');
+  await expect(org).toHaveAttribute('aria-describedby', 'connect-org-error');
+  await expect(org).toBeFocused();
   await connect(page, { provider: 'elastic', token: 't', from: '2026-10-01', to: '2026-09-01' });
-  await expect(page.getByTestId('connect-field-error')).toContainText('period: the end is before the start');
+  await expect(page.getByTestId('connect-to-error')).toHaveText('The end is before the start.');
+  await expect(page.getByTestId('connect-to')).toBeFocused();
+  expect(seen).toHaveLength(0);
+});
+
+test('every mistake is marked at once, in the words of the labels, and editing a field clears its mark', async ({ tally, page }) => {
+  await tally.open();
+  const seen = record(page);
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('connect-provider').selectOption('elastic');
+  await page.getByTestId('connect-base').fill('api.elastic-cloud.com');
+  await page.getByTestId('connect-from').fill('2026-10-01');
+  await page.getByTestId('connect-to').fill('2026-09-01');
+  await page.getByTestId('connect-submit').click();
+  await expect(page.getByTestId('connect-field-error')).toHaveText('4 fields need attention.');
+  await expect(page.getByTestId('connect-base-error')).toHaveText('Enter an address that starts with https:// or http://.');
+  await expect(page.getByTestId('connect-org-error')).toHaveText('Enter the organization ID.');
+  await expect(page.getByTestId('connect-credential-error')).toHaveText('Enter the API key.');
+  await expect(page.getByTestId('connect-to-error')).toHaveText('The end is before the start.');
+  await expect(page.getByTestId('connect-base')).toBeFocused();
+  await tally.screenshot('connect-form-mistakes', artifacts);
+  await page.getByTestId('connect-base').fill('https://api.elastic-cloud.com');
+  await expect(page.getByTestId('connect-base-error')).toHaveCount(0);
+  await expect(page.getByTestId('connect-base')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('connect-field-error')).toHaveText('3 fields need attention.');
+  // What the user typed is all still there.
+  await expect(page.getByTestId('connect-from')).toHaveValue('2026-10-01');
+  await expect(page.getByTestId('connect-to')).toHaveValue('2026-09-01');
   expect(seen).toHaveLength(0);
 });
 
