@@ -15,6 +15,16 @@ pub struct ChartSeries {
     pub values: Vec<Vec<Decimal>>,
     /// Currency of the amounts.
     pub currency: String,
+    /// Each series' place in the palette, so a group keeps its colour between charts; a series
+    /// without one takes its position.
+    pub colours: Vec<usize>,
+}
+
+impl ChartSeries {
+    /// The palette class of series `index` (the palette has ten colours).
+    fn colour_class(&self, index: usize) -> usize {
+        self.colours.get(index).copied().unwrap_or(index) % 10
+    }
 }
 
 /// The drawing's width until its frame has been measured (and where it cannot be).
@@ -36,8 +46,9 @@ const MARGINS: Margins = Margins { left: 72.0, bottom: 36.0, top: 12.0, right: 1
 pub fn BarChart(
     /// What to draw.
     data: Signal<ChartSeries>,
-    /// Called with a column index when its bar is activated (drill-down).
-    #[prop(optional)]
+    /// Called with a column index when its bar is activated (drill-down); `None` for columns that
+    /// lead nowhere, whose labels are then plain text.
+    #[prop(default = None)]
     on_column: Option<Callback<usize>>,
 ) -> impl IntoView {
     let frame = NodeRef::<leptos::html::Figure>::new();
@@ -64,7 +75,7 @@ pub fn BarChart(
                 let column = b.column;
                 view! {
                     <rect
-                        class=format!("bar series-{}", b.series % 10)
+                        class=format!("bar series-{}", d.colour_class(b.series))
                         data-testid="chart-bar"
                         data-column=b.column
                         x=b.x y=b.y width=b.width height=b.height
@@ -95,7 +106,7 @@ pub fn BarChart(
                 }
             }).collect_view();
             let legend = d.series.iter().enumerate().map(|(i, s)| view! {
-                <li><span class=format!("swatch series-{}", i % 10) aria-hidden="true"></span>{s.clone()}</li>
+                <li><span class=format!("swatch series-{}", d.colour_class(i)) aria-hidden="true"></span>{s.clone()}</li>
             }).collect_view();
             view! {
                 <svg viewBox=format!("0 0 {width} {HEIGHT}") role=if on_column.is_some() { "group" } else { "img" }

@@ -15,6 +15,21 @@ pub fn SourcePicker() -> impl IntoView {
             leptos::task::spawn_local(load_sample(state, *sample));
         }
     };
+    let chips = NodeRef::<leptos::html::Ul>::new();
+    let load_other = NodeRef::<leptos::html::Button>::new();
+    // A removed chip's button goes with it: the focus moves to the chip that took its place (or
+    // the one before it), and with no chip left to "Load other data…", never to the page's top.
+    let focus_after_removal = move |index: usize| {
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            let buttons = chips.get_untracked().and_then(|list| list.query_selector_all(".chip-remove").ok());
+            let next = buttons.and_then(|b| b.item((index as u32).min(b.length().saturating_sub(1))));
+            match next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                Some(button) => { let _ = button.focus(); }
+                None => { if let Some(button) = load_other.get_untracked() { let _ = button.focus(); } }
+            }
+        });
+    };
     view! {
         <section class="source-bar" aria-label="Data source">
             <label class="field-inline">
@@ -23,7 +38,7 @@ pub fn SourcePicker() -> impl IntoView {
                     {SAMPLES.iter().map(|s| view! { <option value=s.id>{s.label}</option> }).collect_view()}
                 </select>
             </label>
-            <ul class="chips" aria-label="Loaded data" data-testid="loaded">
+            <ul class="chips" aria-label="Loaded data" data-testid="loaded" node_ref=chips>
                 <For
                     each=move || state.datasets.get()
                     key=|d| d.id
@@ -39,7 +54,11 @@ pub fn SourcePicker() -> impl IntoView {
                                 <button
                                     class="chip-remove"
                                     aria-label=format!("Remove {label}")
-                                    on:click=move |_| state.remove(id)
+                                    on:click=move |_| {
+                                        let index = state.datasets.with_untracked(|l| l.iter().position(|d| d.id == id)).unwrap_or(0);
+                                        state.remove(id);
+                                        focus_after_removal(index);
+                                    }
                                 >"×"</button>
                             </li>
                         }
@@ -48,10 +67,13 @@ pub fn SourcePicker() -> impl IntoView {
             </ul>
             {move || state.book.get().map(|(label, _)| view! {
                 <span class="book-chip" data-testid="book">"Prices: "{label}
-                    <button class="chip-remove" aria-label="Remove price book" on:click=move |_| state.book.set(None)>"×"</button>
+                    <button class="chip-remove" aria-label="Remove price book" on:click=move |_| {
+                        state.book.set(None);
+                        if let Some(button) = load_other.get_untracked() { let _ = button.focus(); }
+                    }>"×"</button>
                 </span>
             })}
-            <button class="link" on:click=move |_| state.view.set(View::Data)>"Load other data…"</button>
+            <button class="link" data-testid="load-other" node_ref=load_other on:click=move |_| state.view.set(View::Data)>"Load other data…"</button>
         </section>
     }
 }

@@ -41,6 +41,9 @@ pub fn BreakdownPage() -> impl IntoView {
     let dim = RwSignal::new(Dimension::ResourceType);
     let month = RwSignal::new(None::<String>);
     let sort = RwSignal::new((SortBy::Period, true));
+    // The month just left by "Back to months": its row takes the focus once it is drawn again, so a
+    // keyboard user lands where they were instead of at the top of the page.
+    let refocus = RwSignal::new(None::<String>);
 
     let by = move || -> Vec<Dimension> {
         match month.get() {
@@ -51,14 +54,14 @@ pub fn BreakdownPage() -> impl IntoView {
     let data = state.breakdown(by);
     // Until the engine answers a changed question, the last answer is not shown as this one's.
     let lines = Memo::new(move |_| match data.get() {
-        Some(Ok(b)) if b.by != by() => Ok((Vec::new(), Decimal::ZERO, String::new())),
+        Some(Ok(b)) if b.by != by() => Ok(Lines::default()),
         Some(Ok(b)) => Ok(to_lines(&b, month.get().as_deref())),
         Some(Err(e)) => Err(e),
-        None => Ok((Vec::new(), Decimal::ZERO, String::new())),
+        None => Ok(Lines::default()),
     });
     let sorted = Memo::new(move |_| {
         let (by, asc) = sort.get();
-        let mut rows = lines.get().map(|l| l.0).unwrap_or_default();
+        let mut rows = lines.get().map(|l| l.rows).unwrap_or_default();
         rows.sort_by(|a, b| {
             let o = match by {
                 SortBy::Period => a.period.cmp(&b.period).then(a.group.cmp(&b.group)),
@@ -70,8 +73,8 @@ pub fn BreakdownPage() -> impl IntoView {
         rows
     });
     let chart = Signal::derive(move || {
-        let (rows, _, currency) = lines.get().unwrap_or_default();
-        chart_series(&rows, currency)
+        let Lines { rows, currency, ranking, .. } = lines.get().unwrap_or_default();
+        chart_series(&rows, currency, &ranking)
     });
     let computing = move || {
         let loaded = state.datasets.with(|d| !d.is_empty());
@@ -115,23 +118,31 @@ pub fn BreakdownPage() -> impl IntoView {
                 </label>
                 {move || match month.get() {
                     None => view! { <span class="muted">"Select a month's bar or row to see its days."</span> }.into_any(),
-                    Some(m) => view! {
-                        <span class="crumbs">"Days of "{format::month_label(&m)}" "
-                            <button class="link" data-testid="back-to-months" on:click=move |_| month.set(None)>"Back to months"</button>
-                        </span>
-                    }.into_any(),
+                    Some(m) => {
+                        // Drilling in redraws the chart and the table: the focus goes to the way back.
+                        let back = NodeRef::<leptos::html::Button>::new();
+                        back.on_load(|button| { let _ = button.focus(); });
+                        view! {
+                            <span class="crumbs">"Days of "{format::month_label(&m)}" "
+                                <button class="link" data-testid="back-to-months" node_ref=back
+                                    on:click=move |_| { refocus.set(month.get_untracked()); month.set(None) }>"Back to months"</button>
+                            </span>
+                        }.into_any()
+                    }
                 }}
             </div>
             {move || match lines.get() {
                 // Data is loaded but the engine has not answered this question yet.
                 _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
-                Ok((rows, _, _)) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
-                Ok((rows, _, _)) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
-                Ok((_, total, currency)) => {
+                Ok(Lines { rows, .. }) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
+                Ok(Lines { rows, .. }) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
+                Ok(Lines { total, currency, .. }) => {
                     let cur = currency.clone();
+                    // A month's days are not drilled into: their labels are plain text.
+                    let on_column = month.get_untracked().is_none().then_some(drill);
                     view! {
-                        <BarChart data=chart on_column=drill/>
+                        <BarChart data=chart on_column/>
                         <table class="breakdown" data-testid="breakdown-table">
                             <caption class="sr-only">"Costs by period and group; the rows add up to the total."</caption>
                             <thead><tr>
@@ -147,7 +158,15 @@ pub fn BreakdownPage() -> impl IntoView {
                                         <tr data-testid="breakdown-row">
                                             <td>{if drillable {
                                                 let p = period.clone();
-                                                view! { <button class="link" on:click=move |_| month.set(Some(p.clone()))>{format::month_label(&period)}</button> }.into_any()
+                                                let button = NodeRef::<leptos::html::Button>::new();
+                                                let mine = period.clone();
+                                                button.on_load(move |b| {
+                                                    if refocus.with_untracked(|r| r.as_deref() == Some(mine.as_str())) {
+                                                        refocus.set(None);
+                                                        let _ = b.focus();
+                                                    }
+                                                });
+                                                view! { <button class="link" data-month=period.clone() node_ref=button on:click=move |_| month.set(Some(p.clone()))>{format::month_label(&period)}</button> }.into_any()
                                             } else { view! { <span>{period.clone()}</span> }.into_any() }}</td>
                                             <td><crate::components::BreakableName text=l.group.clone()/></td>
                                             <td class="num" data-value=l.total.to_string()>{format::money(&l.total, &cur)}</td>
@@ -167,10 +186,20 @@ pub fn BreakdownPage() -> impl IntoView {
     }
 }
 
+/// The table's lines for what is shown, their total, and every group of the whole breakdown by
+/// name (what gives a group its colour).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Lines {
+    rows: Vec<Line>,
+    total: Decimal,
+    currency: String,
+    ranking: Vec<String>,
+}
+
 /// Flattens a `[month, dim]` or `[month, day, dim]` breakdown into table lines (for one month when
 /// drilled in), with their total.
-fn to_lines(b: &Breakdown, month: Option<&str>) -> (Vec<Line>, Decimal, String) {
-    let mut out = Vec::new();
+fn to_lines(b: &Breakdown, month: Option<&str>) -> Lines {
+    let mut rows = Vec::new();
     for r in &b.rows {
         let v = |i: usize| r.values.get(i).cloned().flatten().map(|k| k.to_string());
         let (period, group) = match month {
@@ -182,26 +211,42 @@ fn to_lines(b: &Breakdown, month: Option<&str>) -> (Vec<Line>, Decimal, String) 
                 (v(1).unwrap_or_default(), v(2))
             }
         };
-        out.push(Line { period, group: group.unwrap_or_else(|| "(none)".into()), total: r.total });
+        rows.push(Line { period, group: group.unwrap_or_else(|| NO_GROUP.into()), total: r.total });
     }
-    let total = if month.is_some() { out.iter().fold(Decimal::ZERO, |a, l| a.saturating_add(l.total)) } else { b.total };
-    (out, total, b.currency.clone())
+    let total = if month.is_some() { rows.iter().fold(Decimal::ZERO, |a, l| a.saturating_add(l.total)) } else { b.total };
+    // By name, not by amount: the days' rounded amounts can order two near-equal groups the other
+    // way round from the months', and a group must keep its colour. (The What-if lists resource
+    // types by name too, so they match its colours.)
+    let mut ranking: Vec<String> = b.rows.iter().map(|r| r.values.last().cloned().flatten().map_or_else(|| NO_GROUP.to_string(), |k| k.to_string())).collect();
+    ranking.sort_unstable();
+    ranking.dedup();
+    Lines { rows, total, currency: b.currency.clone(), ranking }
 }
 
-/// Columns are periods; series are groups in order of their total (largest at the bottom).
-fn chart_series(lines: &[Line], currency: String) -> ChartSeries {
-    let mut columns: Vec<String> = lines.iter().map(|l| l.period.clone()).collect();
-    columns.sort();
-    columns.dedup();
+/// What a charge without the grouped-by value is listed as.
+const NO_GROUP: &str = "(none)";
+
+/// Groups in order of their summed amounts, largest first (ties by name).
+fn by_total(amounts: impl IntoIterator<Item = (String, Decimal)>) -> Vec<String> {
     let mut totals: Vec<(String, Decimal)> = Vec::new();
-    for l in lines {
-        match totals.iter_mut().find(|(g, _)| *g == l.group) {
-            Some(t) => t.1 = t.1.saturating_add(l.total),
-            None => totals.push((l.group.clone(), l.total)),
+    for (group, amount) in amounts {
+        match totals.iter_mut().find(|(g, _)| *g == group) {
+            Some(t) => t.1 = t.1.saturating_add(amount),
+            None => totals.push((group, amount)),
         }
     }
     totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let series: Vec<String> = totals.into_iter().map(|t| t.0).collect();
+    totals.into_iter().map(|t| t.0).collect()
+}
+
+/// Columns are periods; series are groups in order of their total (largest at the bottom). A
+/// group's colour is its place in `ranking` (every group of the whole breakdown, by name), so it
+/// keeps its colour between the months and a month's days.
+fn chart_series(lines: &[Line], currency: String, ranking: &[String]) -> ChartSeries {
+    let mut columns: Vec<String> = lines.iter().map(|l| l.period.clone()).collect();
+    columns.sort();
+    columns.dedup();
+    let series = by_total(lines.iter().map(|l| (l.group.clone(), l.total)));
     let values = columns
         .iter()
         .map(|c| {
@@ -211,5 +256,6 @@ fn chart_series(lines: &[Line], currency: String) -> ChartSeries {
                 .collect()
         })
         .collect();
-    ChartSeries { columns, series, values, currency }
+    let colours = series.iter().enumerate().map(|(i, s)| ranking.binary_search(s).unwrap_or(i)).collect();
+    ChartSeries { columns, series, values, currency, colours }
 }

@@ -284,11 +284,11 @@ fn Results(
     let state = expect_context::<AppState>();
     let chart = Signal::derive(move || {
         let Some(Ok(c)) = comparison.get() else {
-            return ChartSeries { columns: vec![], series: vec![], values: vec![], currency: String::new() };
+            return ChartSeries { columns: vec![], series: vec![], values: vec![], currency: String::new(), colours: vec![] };
         };
         let series: Vec<String> = c.by_resource_type.iter().map(|d| d.key.clone()).collect();
         let col = |pick: fn(&tally_core::Delta) -> &String| c.by_resource_type.iter().map(|d| pick(d).parse::<Decimal>().unwrap_or_default()).collect::<Vec<_>>();
-        ChartSeries { columns: vec!["Base".into(), "Scenario".into()], series, values: vec![col(|d| &d.base), col(|d| &d.scenario)], currency: c.currency.clone() }
+        ChartSeries { columns: vec!["Base".into(), "Scenario".into()], series, values: vec![col(|d| &d.base), col(|d| &d.scenario)], currency: c.currency.clone(), colours: vec![] }
     });
     view! {
         {move || match comparison.get() {

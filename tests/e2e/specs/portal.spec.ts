@@ -81,8 +81,57 @@ test('the app is usable from the keyboard', async ({ tally, page }) => {
   const month = page.getByRole('button', { name: /^Show the days of / }).first();
   await month.focus();
   await expect(month).toBeFocused();
+  const label = (await month.getAttribute('aria-label'))!.replace('Show the days of ', '');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('back-to-months')).toBeVisible();
+  // The focus follows: to the way back, then to the month the user came from.
+  await expect(page.getByTestId('back-to-months')).toBeFocused();
+  // A month's days lead nowhere: their labels are text, not controls.
+  await expect(page.getByTestId('chart-column').first()).toBeVisible();
+  await expect(page.locator('[data-testid=chart-column][role=button]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=chart-column][tabindex]')).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  // (Every row of the month leads to its days; the first takes the focus.)
+  await expect(page.locator(`[data-testid=breakdown-row] button[data-month="${label}"]`).first()).toBeFocused();
+});
+
+test('removing a loaded chip moves the focus to the next chip, and with none left to "Load other data"', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('data');
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  await tally.goTo('data');
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  const chips = page.getByTestId('loaded').locator('.chip');
+  await expect(chips).toHaveCount(2);
+  await chips.first().locator('.chip-remove').click();
+  await expect(chips).toHaveCount(1);
+  await expect(chips.first().locator('.chip-remove')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(chips).toHaveCount(0);
+  await expect(page.getByTestId('load-other')).toBeFocused();
+});
+
+test("a group keeps its colour from the months to a month's days", async ({ tally, page }) => {
+  await tally.open();
+  await tally.pickSample('hyperstack');
+  await tally.goTo('breakdown');
+  // By resource: August's order (338, 311, ...) is not the whole period's.
+  await page.getByTestId('breakdown-dimension').selectOption('resource');
+  const colours = () => page.getByTestId('chart').locator('.legend li').evaluateAll((items) =>
+    Object.fromEntries(items.map((li) => [li.textContent, li.querySelector('.swatch')!.getAttribute('class')])));
+  await expect(page.getByTestId('chart-bar').first()).toBeVisible();
+  const months = await colours();
+  expect(Object.keys(months).length).toBeGreaterThan(1);
+  const count = await page.getByTestId('chart-column').count();
+  for (let i = 0; i < count; i++) {
+    await page.getByTestId('chart-column').nth(i).click();
+    await expect(page.getByTestId('back-to-months')).toBeVisible();
+    await expect(page.getByTestId('chart-bar').first()).toBeVisible();
+    for (const [group, swatch] of Object.entries(await colours())) expect(swatch, `${group} in month ${i + 1}`).toBe(months[group]);
+    await page.getByTestId('back-to-months').click();
+    await expect(page.getByTestId('chart-column')).toHaveCount(count);
+  }
 });
 
 test('the theme follows the system until the user picks one, which is kept for the next visit', async ({ tally, page }) => {
