@@ -143,6 +143,7 @@ pub fn BreakdownPage() -> impl IntoView {
                     let on_column = month.get_untracked().is_none().then_some(drill);
                     view! {
                         <BarChart data=chart on_column/>
+                        <div class="table-scroll">
                         <table class="breakdown" data-testid="breakdown-table">
                             <caption class="sr-only">"Costs by period and group; the rows add up to the total."</caption>
                             <thead><tr>
@@ -179,6 +180,7 @@ pub fn BreakdownPage() -> impl IntoView {
                                 <td class="num" data-testid="breakdown-total" data-value=total.to_string()>{format::money(&total, &currency)}</td>
                             </tr></tfoot>
                         </table>
+                        </div>
                     }.into_any()
                 }
             }}

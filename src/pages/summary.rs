@@ -124,6 +124,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
 #[component]
 fn GroupTable(title: &'static str, groups: Vec<Group>, currency: String, testid: &'static str) -> impl IntoView {
     view! {
+        <div class="table-scroll">
         <table class="groups" data-testid=testid>
             <caption>{title}</caption>
             <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Amount"</th></tr></thead>
@@ -133,5 +134,6 @@ fn GroupTable(title: &'static str, groups: Vec<Group>, currency: String, testid:
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }

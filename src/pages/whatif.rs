@@ -320,7 +320,10 @@ fn Results(
 #[component]
 fn DeltaTable(title: &'static str, rows: Vec<tally_core::Delta>, currency: String, testid: &'static str) -> impl IntoView {
     let m = move |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &currency);
+    // Four columns may not fit a phone: the table then scrolls in its own frame (browsers let the
+    // keyboard focus and scroll such a frame).
     view! {
+        <div class="table-scroll">
         <table data-testid=testid>
             <caption>{title}</caption>
             <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Now"</th><th scope="col" class="num">"Scenario"</th><th scope="col" class="num">"Difference"</th></tr></thead>
@@ -328,6 +331,7 @@ fn DeltaTable(title: &'static str, rows: Vec<tally_core::Delta>, currency: Strin
                 <tr><th scope="row"><crate::components::BreakableName text=d.key.clone()/></th><td class="num">{m(&d.base)}</td><td class="num">{m(&d.scenario)}</td><td class="num" data-value=d.difference.clone()>{m(&d.difference)}</td></tr>
             }).collect_view()}</tbody>
         </table>
+        </div>
     }
 }
 

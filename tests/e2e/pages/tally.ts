@@ -28,6 +28,24 @@ export class TallyPage {
     await expect(this.page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
   }
 
+  /** How far the page scrolls sideways (0 when everything fits the viewport's width). */
+  async pageOverflow(): Promise<number> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  }
+
+  /**
+   * The pieces of names (text between the `<wbr>`s of a BreakableName) in `cells` that the layout
+   * broke over two lines: a name may wrap after its separators, never inside a word.
+   */
+  async namesBrokenInsideWords(cells: Locator): Promise<string[]> {
+    return cells.evaluateAll((all) => all.flatMap((cell) =>
+      [...cell.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent).filter((n) => {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        return range.getClientRects().length > 1;
+      }).map((n) => n.textContent!)));
+  }
+
   async screenshot(name: string, dir: string) {
     await this.page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }

@@ -157,8 +157,7 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
   await tally.screenshot('summary-dark', artifacts);
   await page.setViewportSize({ width: 375, height: 800 });
   await tally.goTo('breakdown');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
+  expect(await tally.pageOverflow(), 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
   // The chart is drawn as wide as the phone's screen (not a wide drawing scaled down), so its
   // labels keep their size.
   const svg = page.getByTestId('chart').locator('svg');
@@ -171,13 +170,7 @@ test('dark theme and a phone-width layout', async ({ tally, page }) => {
   expect((await box('theme-toggle')).y + (await box('theme-toggle')).height).toBeLessThanOrEqual(tabs[0].y);
   // Long resource names wrap after their separators ("control_" / "plane"), never inside a word:
   // each piece of a name stays on one line.
-  const broken = await page.locator('[data-testid=breakdown-row] td:nth-child(2)').evaluateAll((cells) => cells.flatMap((cell) =>
-    [...cell.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent).filter((n) => {
-      const range = document.createRange();
-      range.selectNodeContents(n);
-      return range.getClientRects().length > 1;
-    }).map((n) => n.textContent)));
-  expect(broken).toEqual([]);
+  expect(await tally.namesBrokenInsideWords(page.locator('[data-testid=breakdown-row] td:nth-child(2)'))).toEqual([]);
   await tally.screenshot('breakdown-phone', artifacts);
   // A month's days on a phone: the day labels shown do not run into each other.
   await page.getByTestId('chart-bar').first().click();

@@ -89,6 +89,20 @@ test('editing a graduated tier changes the scenario, and a bad value is flagged 
   await expect(page.getByTestId('field-error')).toHaveCount(0);
 });
 
+test('on a phone the comparison fits: names wrap at their separators and a wide table scrolls in its frame', async ({ tally, page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openWhatIf(tally, page);
+  await addNodes(page, '10, 15, 75');
+  await expect(page.getByTestId('whatif-difference')).not.toHaveAttribute('data-value', '0.00');
+  expect(await tally.pageOverflow(), 'the page does not scroll sideways').toBeLessThanOrEqual(0);
+  const byType = page.getByTestId('whatif-by-type');
+  expect(await tally.namesBrokenInsideWords(byType.locator('tbody th'))).toEqual([]);
+  // The table's frame, not the page, takes any width the table needs beyond the screen's.
+  await expect(byType.locator('xpath=..')).toHaveCSS('overflow-x', 'auto');
+  await byType.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'whatif-phone-table.png') });
+});
+
 test('a share link opened in a fresh browser restores the scenario exactly', async ({ tally, page, browser }) => {
   await openWhatIf(tally, page);
   const shown = page.getByTestId('whatif-difference');
