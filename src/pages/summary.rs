@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use tally_core::{Group, Summary};
+use tally_core::{Group, Source, Summary};
 
 use crate::format;
 use crate::state::{AppState, View};
@@ -54,6 +54,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
             <div class="card total-card">
                 <h2>"Total"</h2>
                 <p class="big" data-testid="total" data-value=s.total.to_string()>{money(&s.total)}</p>
+                <p class="muted" data-testid="total-period">{period_label(&s.by_month)}</p>
                 <p class="muted">"Currency: "<span data-testid="currency">{s.currency.clone()}</span></p>
             </div>
             <div class=if differs { "card warn" } else { "card" }>
@@ -69,12 +70,18 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
                     }}
                 </p>
             </div>
-            {s.forecast.clone().map(|f| view! {
-                <div class="card">
-                    <h2>"Forecast for "{format::month_label(&f.month)}</h2>
-                    <p class="big" data-testid="forecast">{money(&f.total)}</p>
-                    <p class="muted">"Subscriptions in full; usage so far extended to month end."</p>
-                </div>
+            {s.forecast.clone().map(|f| {
+                // The total may span months; the forecast is one month's: set it beside that
+                // month's own amount so far, not beside the total.
+                let so_far = s.by_month.iter().find(|g| g.key == f.month).map_or(rust_decimal::Decimal::ZERO, |g| g.total);
+                view! {
+                    <div class="card">
+                        <h2>"Forecast for "{format::month_label(&f.month)}</h2>
+                        <p class="big" data-testid="forecast">{money(&f.total)}</p>
+                        <p class="muted" data-testid="forecast-so-far" data-value=so_far.to_string()>{money(&so_far)}" so far this month"</p>
+                        <p class="muted" data-testid="forecast-basis">{forecast_basis(&s.sources)}</p>
+                    </div>
+                }
             })}
             {s.credits.clone().map(|c| {
                 let run_out = s.forecast.as_ref().and_then(|f| f.credits_run_out.clone());
@@ -103,7 +110,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
         {(s.excluded.count > 0).then(|| view! {
             <div class="callout" data-testid="excluded">
                 <h2>"Excluded from billing"</h2>
-                <p>{format!("{} resources are excluded by the provider; they reported {} and cost nothing here.", s.excluded.count, format::money(&s.excluded.reported_cost, &s.currency))}</p>
+                <p>{excluded_text(s.excluded.count, &format::money(&s.excluded.reported_cost, &s.currency))}</p>
             </div>
         })}
         <div class="columns">
@@ -117,6 +124,43 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
                 <ul>{s.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
             </div>
         })}
+    }
+}
+
+/// How the forecast was made, in the terms of the providers loaded (SPEC 6).
+fn forecast_basis(sources: &[Source]) -> String {
+    let has = |x: Source| sources.contains(&x);
+    let mut parts = Vec::new();
+    if has(Source::Aether) {
+        parts.push("subscriptions in full");
+    }
+    if has(Source::Hyperstack) {
+        parts.push("running resources billed to month end");
+    }
+    if sources.iter().any(|x| *x != Source::Hyperstack) {
+        parts.push("usage so far extended to month end");
+    }
+    let text = parts.join("; ");
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+}
+
+/// "1 resource is excluded by the provider; it reported …" (and the plural).
+fn excluded_text(count: u64, reported: &str) -> String {
+    if count == 1 {
+        format!("1 resource is excluded by the provider; it reported {reported} and costs nothing here.")
+    } else {
+        format!("{count} resources are excluded by the provider; they reported {reported} and cost nothing here.")
+    }
+}
+
+/// What the total covers: "November 2026", or "August 2026 to November 2026" (`by_month` is in
+/// month order).
+fn period_label(by_month: &[Group]) -> String {
+    match by_month {
+        [] => String::new(),
+        [one] => format::month_label(&one.key),
+        [first, .., last] => format!("{} to {}", format::month_label(&first.key), format::month_label(&last.key)),
     }
 }
 

@@ -30,6 +30,18 @@ for (const source of sources) {
       const cents = values.reduce((sum, v) => sum + BigInt(v.replace('.', '')), 0n);
       expect(cents, `${id} adds up`).toBe(BigInt(exp.total.replace('.', '')));
     }
+    // What the total covers, and the forecast beside its own month's amount so far.
+    const months = exp.by_month as { key: string; total: string }[];
+    await expect(page.getByTestId('total-period')).toHaveText(months.length > 1 ? /\d{4} to .*\d{4}/ : /^\S+ \d{4}$/);
+    // (Every sample has usage in November 2026, the month of the as_of the page is opened at.)
+    await expect(page.getByTestId('forecast-so-far')).toHaveAttribute('data-value', months.find((m) => m.key === '2026-11')!.total);
+    const basis = { aether: 'Subscriptions in full; usage so far extended to month end.', hyperstack: 'Running resources billed to month end.',
+      elastic: 'Usage so far extended to month end.', cu: 'Usage so far extended to month end.' };
+    await expect(page.getByTestId('forecast-basis')).toHaveText(basis[source]);
+    if (exp.excluded?.count) {
+      const count = Number(exp.excluded.count);
+      await expect(page.getByTestId('excluded')).toContainText(count === 1 ? '1 resource is excluded by the provider; it reported' : `${count} resources are excluded`);
+    }
     await tally.screenshot(`summary-${source}`, artifacts);
   });
 }
