@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     } else if let Some(json) = persist::load_scenario() {
         let _ = state.restore_scenario(&json);
     }
+    crate::route::follow(state);
     register_service_worker();
 
     view! {

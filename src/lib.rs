@@ -13,6 +13,7 @@ pub mod fetcher;
 pub mod loader;
 pub mod pages;
 pub mod persist;
+pub mod route;
 pub mod state;
 pub mod widget;
 

@@ -22,15 +22,22 @@ pub fn AppHeader() -> impl IntoView {
                 {View::ALL
                     .into_iter()
                     .map(|v| {
+                        // Links, so a view opens in a new tab too; a plain click switches here.
                         view! {
-                            <button
+                            <a
                                 class="tab"
+                                href=crate::route::href(v)
                                 data-testid=format!("nav-{}", v.id())
                                 aria-current=move || (state.view.get() == v).then_some("page")
-                                on:click=move |_| state.view.set(v)
+                                on:click=move |ev: leptos::ev::MouseEvent| {
+                                    if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
+                                        ev.prevent_default();
+                                        state.view.set(v);
+                                    }
+                                }
                             >
                                 {v.label()}
-                            </button>
+                            </a>
                         }
                     })
                     .collect_view()}

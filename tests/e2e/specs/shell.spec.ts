@@ -57,6 +57,35 @@ test('every view is reachable from the navigation', async ({ tally, page }) => {
   await expect(tally.total).toBeVisible();
 });
 
+test('each view has its own address: reload keeps it, Back and Forward move between views', async ({ tally, page, context }) => {
+  await tally.open();
+  await expect(page).toHaveTitle('Summary · Tally');
+  await tally.goTo('breakdown');
+  await expect(page).toHaveURL(/\?as_of=2026-11-23T12(:|%3A)00(:|%3A)00Z&view=breakdown$/);
+  await expect(page).toHaveTitle('Breakdown · Tally');
+  await tally.goTo('whatif');
+  await expect(page).toHaveURL(/view=whatif$/);
+  await page.goBack();
+  await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId('nav-summary')).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveURL(/\?as_of=2026-11-23T12(:|%3A)00(:|%3A)00Z$/);
+  await page.goForward();
+  await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
+  // A reload, or the address opened anew, shows the same view (with the as_of it carries).
+  await page.reload();
+  await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
+  // The tabs are links: one opens in a new tab on that view.
+  const href = await page.getByTestId('nav-data').getAttribute('href');
+  const other = await context.newPage();
+  await other.goto(href!);
+  await expect(other.getByRole('heading', { name: 'Data', exact: true })).toBeVisible();
+  await expect(other.getByTestId('nav-data')).toHaveAttribute('aria-current', 'page');
+  await other.close();
+});
+
 test('pasting a body adds it; a broken body names the field and keeps the text', async ({ tally, page }) => {
   await tally.open();
   await tally.goTo('data');
