@@ -16,6 +16,15 @@ test('the page opens on the Aether sample with the total computed in the browser
   await tally.screenshot('summary-aether', artifacts);
 });
 
+test('the page loads without a console warning', async ({ tally, page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await tally.open();
+  await tally.goTo('breakdown');
+  await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  expect(warnings).toEqual([]);
+});
+
 for (const source of sources) {
   test(`switching to the ${source} sample shows its total, currency and reported total`, async ({ tally, page }) => {
     await tally.open();
