@@ -110,7 +110,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
         {(s.excluded.count > 0).then(|| view! {
             <div class="callout" data-testid="excluded">
                 <h2>"Excluded from billing"</h2>
-                <p>{excluded_text(s.excluded.count, &format::money(&s.excluded.reported_cost, &s.currency))}</p>
+                <p>{excluded_text(s.excluded.count, s.excluded.reported_cost.map(|r| format::money(&r, &s.currency)))}</p>
             </div>
         })}
         <div class="columns">
@@ -130,27 +130,36 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
 /// How the forecast was made, in the terms of the providers loaded (SPEC 6).
 fn forecast_basis(sources: &[Source]) -> String {
     let has = |x: Source| sources.contains(&x);
-    let mut parts = Vec::new();
+    // Each clause as it reads first in the sentence, and after a semicolon. (Written out: the
+    // standard library's `to_uppercase` brings Unicode's case tables into the wasm.)
+    let mut clauses = Vec::new();
     if has(Source::Aether) {
-        parts.push("subscriptions in full");
+        clauses.push(("Subscriptions in full", "subscriptions in full"));
     }
     if has(Source::Hyperstack) {
-        parts.push("running resources billed to month end");
+        clauses.push(("Running resources billed to month end", "running resources billed to month end"));
     }
     if sources.iter().any(|x| *x != Source::Hyperstack) {
-        parts.push("usage so far extended to month end");
+        clauses.push(("Usage so far extended to month end", "usage so far extended to month end"));
     }
-    let text = parts.join("; ");
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+    let Some(((first, _), rest)) = clauses.split_first() else { return String::new() };
+    let mut text = (*first).to_string();
+    for (_, later) in rest {
+        text.push_str("; ");
+        text.push_str(later);
+    }
+    text.push('.');
+    text
 }
 
-/// "1 resource is excluded by the provider; it reported …" (and the plural).
-fn excluded_text(count: u64, reported: &str) -> String {
-    if count == 1 {
-        format!("1 resource is excluded by the provider; it reported {reported} and costs nothing here.")
-    } else {
-        format!("{count} resources are excluded by the provider; they reported {reported} and cost nothing here.")
+/// "1 resource is excluded by the provider; it reported …" (and the plural). `reported` is `None`
+/// when the provider's figure has no rate into the display currency.
+fn excluded_text(count: u64, reported: Option<String>) -> String {
+    let (what, they, cost) = if count == 1 { ("1 resource is", "it", "costs") } else { ("resources are", "they", "cost") };
+    let what = if count == 1 { what.to_string() } else { format!("{count} {what}") };
+    match reported {
+        Some(r) => format!("{what} excluded by the provider; {they} reported {r} and {cost} nothing here."),
+        None => format!("{what} excluded by the provider and {cost} nothing here (what {they} reported has no exchange rate into this currency)."),
     }
 }
 

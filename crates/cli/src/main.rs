@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use args::{Args, UsageError};
 use chrono::{DateTime, Utc};
-use tally_core::{breakdown, estimate, focus_csv, generate, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, Month, PriceBook, Scenario, Source, Usage};
+use tally_core::{breakdown, estimate, focus_csv, generate, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, ErrorKind, Month, PriceBook, Scenario, Source, Usage};
 
 /// What went wrong, and so which exit status: 2 for usage, 1 for input.
 enum Failure {
@@ -121,6 +121,23 @@ fn load(a: &Args) -> Result<(Vec<Usage>, Option<PriceBook>, Context), Failure> {
     Ok((usages, book, ctx))
 }
 
+/// Names the input file an error found after reading comes from, where one can be told: the file
+/// whose currency has no rate into the display currency, else the only file. (An error from
+/// reading names its file already.)
+fn blame(e: Error, a: &Args, usages: &[Usage]) -> Error {
+    if e.file().is_some() {
+        return e;
+    }
+    let culprit = match e.kind() {
+        ErrorKind::Currency { other, .. } => a.files.iter().zip(usages).find(|(_, u)| u.currency == other.as_str()).map(|(f, _)| f),
+        _ => None,
+    };
+    match culprit.or(match a.files.as_slice() { [only] => Some(only), _ => None }) {
+        Some(file) => e.in_file(file_label(file)),
+        None => e,
+    }
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
@@ -130,8 +147,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 fn summarize_cmd(a: &Args) -> Result<String, Failure> {
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx)?;
-    let summary = summarize(&priced)?;
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
+    let summary = summarize(&priced).map_err(|e| blame(e, a, &usages))?;
     Ok(if a.json { to_json(&summary) } else { table::summary(&summary) })
 }
 
@@ -142,8 +159,8 @@ fn breakdown_cmd(a: &Args) -> Result<String, Failure> {
     }
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx)?;
-    let b = breakdown(&priced, &by)?;
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
+    let b = breakdown(&priced, &by).map_err(|e| blame(e, a, &usages))?;
     Ok(if a.json {
         to_json(&b)
     } else if a.csv {
@@ -158,6 +175,8 @@ fn estimate_cmd(a: &Args) -> Result<String, Failure> {
     let scenario = Scenario::parse(&read_file(path)?).map_err(|e| e.in_file(file_label(path)))?;
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
+    // The usage as it is first, so that its own problems name its files, not the scenario's.
+    price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
     let (_, _, comparison) = estimate(&scenario, &refs, book.as_ref(), ctx).map_err(|e| e.in_file(file_label(path)))?;
     Ok(if a.json { to_json(&comparison) } else { table::comparison(&comparison) })
 }
@@ -168,7 +187,7 @@ fn export_cmd(a: &Args) -> Result<String, Failure> {
     }
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx)?;
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
     Ok(focus_csv(&priced))
 }
 

@@ -42,7 +42,8 @@ pub fn summary(s: &Summary) -> String {
         }
     }
     if s.excluded.count > 0 {
-        let _ = writeln!(out, "\nExcluded from billing: {} resources (reported {} {})", s.excluded.count, s.excluded.reported_cost, s.currency);
+        let reported = s.excluded.reported_cost.map_or_else(|| "no rate into the display currency".to_string(), |r| format!("{r} {}", s.currency));
+        let _ = writeln!(out, "\nExcluded from billing: {} resources (reported {reported})", s.excluded.count);
     }
     if let Some(c) = &s.credits {
         let _ = writeln!(out, "\nCredits: deposited {} + granted {} - used {} = remaining {} CU", c.deposited, c.granted, c.used, c.remaining);

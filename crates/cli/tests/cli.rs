@@ -192,3 +192,28 @@ fn generated_bodies_summarize_cleanly() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn an_error_found_after_reading_names_the_file_it_comes_from() {
+    let dir = std::env::temp_dir().join(format!("tally-cli-blame-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Aether (EUR) and Hyperstack (USD) with no rate: the Hyperstack file's amounts cannot be added.
+    let out = tally(&["summarize", &f("aether/usage.json"), &f("hyperstack/usage.json"), "--json", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: usage.json: cannot add USD amounts to EUR amounts without an exchange rate"), "{}", stderr(&out));
+    // In an estimate, the usage's own problem names the usage, not the scenario.
+    let hs = dir.join("hs.json");
+    std::fs::copy(fixtures().join("hyperstack/usage.json"), &hs).unwrap();
+    let scenario = dir.join("scenario.json");
+    std::fs::write(&scenario, r#"{"adjustments": []}"#).unwrap();
+    let out = tally(&["estimate", &f("aether/usage.json"), hs.to_str().unwrap(), "--scenario", scenario.to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: hs.json: cannot add USD"), "{}", stderr(&out));
+    // A figure too large to write with cents, from the only file.
+    let big = dir.join("big.json");
+    std::fs::write(&big, r#"{"total_cost": 79228162514264337593543950335, "deployments": []}"#).unwrap();
+    let out = tally(&["summarize", big.to_str().unwrap(), "--json", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: big.json: number out of range: reported_total 79228162514264337593543950335 is too large to write with 2 decimals\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fxhash::FxHashMap;
 use crate::model::{Category, Charge, Period, Source, Usage};
 use crate::pricing::{derived_lines, month_cost, placement_of, tiered_entry, Context, Placement, Priced};
@@ -25,21 +25,31 @@ pub struct Forecast {
     pub credits_run_out: Option<NaiveDate>,
 }
 
-fn coverage_end(p: Period, priced: &Priced<'_>) -> Option<DateTime<Utc>> {
+/// Where a source's period ends; `None` while it still runs.
+fn coverage_end(u: &Usage, p: Period, priced: &Priced<'_>) -> Option<DateTime<Utc>> {
     match p {
         Period::Span { end, .. } => Some(end),
         Period::At(t) => Some(t),
         Period::Records { last, .. } => Some(last),
         Period::Month(m) => Some(m.end()),
         Period::RunningSince(_) => None,
-        Period::Unspecified => Some(priced.ctx.range.map_or_else(|| Month::of(priced.ctx.as_of).end(), |r| r.1)),
+        Period::Unspecified => {
+            let asked = priced.ctx.range.map_or_else(|| Month::of(priced.ctx.as_of).end(), |r| r.1);
+            // Some deployments of the body may have periods of their own, running past the range.
+            let own = u.charges.iter().filter_map(|c| match c.period {
+                Period::Span { end, .. } => Some(end),
+                Period::At(t) => Some(t),
+                _ => None,
+            });
+            Some(own.fold(asked, DateTime::max))
+        }
     }
 }
 
 /// Whether `as_of` is past every source's period (then there is nothing to forecast).
 fn all_past(priced: &Priced<'_>) -> bool {
     let as_of = priced.ctx.as_of;
-    priced.usages.iter().all(|u| u.coverage.is_none_or(|c| coverage_end(c, priced).is_some_and(|end| as_of >= end)))
+    priced.usages.iter().all(|u| u.coverage.is_none_or(|c| coverage_end(u, c, priced).is_some_and(|end| as_of >= end)))
 }
 
 /// Forecasts the month of `as_of`: subscriptions in full, usage so far extrapolated over the month's
@@ -195,11 +205,15 @@ fn running_to_month_end(priced: &Priced<'_>, month: Month) -> Result<Decimal> {
         let minutes = Decimal::from((month.end() - from).num_minutes().max(0));
         let cost = per_minute.checked_mul(minutes).ok_or_else(overflow)?;
         let cost = if c.currency == priced.currency {
-            Some(cost)
+            cost
         } else {
-            priced.book.and_then(|b| b.rate(c.currency, &priced.currency)).and_then(|r| cost.checked_mul(r))
+            // Never a currency added without a rate (SPEC 3), here no more than in the total.
+            let rate = priced.book.and_then(|b| b.rate(c.currency, &priced.currency)).ok_or_else(|| {
+                Error::new(ErrorKind::Currency { target: priced.currency.clone(), other: c.currency.to_string() })
+            })?;
+            cost.checked_mul(rate).ok_or_else(overflow)?
         };
-        rest = rest.checked_add(cost.unwrap_or(Decimal::ZERO)).ok_or_else(overflow)?;
+        rest = rest.checked_add(cost).ok_or_else(overflow)?;
     }
     Ok(rest)
 }

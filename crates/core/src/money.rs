@@ -25,6 +25,18 @@ pub fn round_to(amount: Decimal, dp: u32) -> Decimal {
     r
 }
 
+/// [`round_to`] for an amount the output must write with exactly `dp` decimals: one too large
+/// for that (above about 7.9e26 with 2 decimals) is an error naming `what`, not a figure missing
+/// its cents.
+pub(crate) fn round_money(amount: Decimal, dp: u32, what: &str) -> Result<Decimal> {
+    let r = round_to(amount, dp);
+    if r.scale() == dp {
+        Ok(r)
+    } else {
+        Err(Error::overflow(format!("{what} {amount} is too large to write with {dp} decimals")))
+    }
+}
+
 /// An amount in minor units (cents), as an integer; `exact` is not rounded here but floored.
 pub(crate) fn to_units_floor(exact: Decimal, dp: u32) -> Result<(i128, Decimal)> {
     let scale = Decimal::from(10u64.pow(dp));

@@ -7,7 +7,7 @@ use crate::aggregate::{groups_of, Dimension, Group};
 use crate::error::Result;
 use crate::forecast::forecast;
 use crate::model::Source;
-use crate::money::{minor_unit, round_to};
+use crate::money::{minor_unit, round_money, round_to};
 use crate::pricing::Priced;
 
 /// Serializes a rounded amount as a string with its fixed decimals.
@@ -47,9 +47,10 @@ pub struct UnpricedOut {
 pub struct Excluded {
     /// Number of excluded charges.
     pub count: u64,
-    /// Their reported cost, rounded.
-    #[serde(serialize_with = "ser_money")]
-    pub reported_cost: Decimal,
+    /// Their reported cost, rounded; `None` when a part of it has no rate into the display
+    /// currency (as `reported_total`, SPEC 7: never a sum of two currencies, never a part left out).
+    #[serde(serialize_with = "ser_opt_money")]
+    pub reported_cost: Option<Decimal>,
 }
 
 /// CU credits, rounded to the CU minor unit.
@@ -174,9 +175,9 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
         }
     }
     let exact_total = crate::aggregate::exact_total(priced)?;
-    let total = round_to(exact_total, dp);
-    let reported_total = reported_total(priced).map(|r| round_to(r, dp));
-    let difference = reported_total.and_then(|r| total.checked_sub(r)).map(|d| round_to(d, dp));
+    let total = round_money(exact_total, dp, "total")?;
+    let reported_total = reported_total(priced).map(|r| round_money(r, dp, "reported_total")).transpose()?;
+    let difference = reported_total.and_then(|r| total.checked_sub(r)).map(|d| round_money(d, dp, "difference")).transpose()?;
     let [by_category, by_resource_type, mut by_month] = groups_of(priced, [Dimension::Category, Dimension::ResourceType, Dimension::Month])?;
     by_month.sort_by(|a, b| a.key.cmp(&b.key));
     let credits = credits(priced);
@@ -207,7 +208,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
                 count: u.count,
             })
             .collect(),
-        excluded: Excluded { count: priced.excluded_count, reported_cost: round_to(priced.excluded_reported, dp) },
+        excluded: Excluded { count: priced.excluded_count, reported_cost: priced.excluded_reported.map(|r| round_money(r, dp, "excluded.reported_cost")).transpose()? },
         credits,
         forecast,
         warnings: priced.warnings.clone(),

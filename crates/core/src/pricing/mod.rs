@@ -93,8 +93,8 @@ pub struct Priced<'a> {
     pub unpriced: Vec<UnpricedGroup>,
     /// Number of excluded charges.
     pub excluded_count: u64,
-    /// Their reported cost, in the display currency.
-    pub excluded_reported: Decimal,
+    /// Their reported cost, in the display currency; `None` when a part of it has no rate.
+    pub excluded_reported: Option<Decimal>,
     /// Data problems found while pricing, plus each body's own.
     pub warnings: Vec<String>,
     /// The exact grand total, summed from unsplit amounts (a split over months only divides it).
@@ -301,7 +301,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
     let mut unpriced: BTreeMap<(Source, Key, Key), (Decimal, u64)> = BTreeMap::new();
     let mut entry_cache: FxHashMap<usize, (Option<usize>, Option<Decimal>)> = FxHashMap::default();
     let mut excluded_count = 0u64;
-    let mut excluded_reported = Decimal::ZERO;
+    let mut excluded_reported = Some(Decimal::ZERO);
     let mut exact_total = Decimal::ZERO;
     let mut buckets: Buckets = FxHashMap::default();
     let as_of_month = Month::of(ctx.as_of);
@@ -331,9 +331,13 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
             let quantities = months.shares(c.quantity);
             if c.excluded {
                 excluded_count += 1;
-                // A reported cost with no rate to the display currency is left out of this figure.
-                if let Some(Ok(r)) = c.reported_cost.map(|r| conv.convert(r, c.currency)) {
-                    excluded_reported = add(excluded_reported, r, "excluded reported cost")?;
+                // A reported cost with no rate to the display currency leaves the figure unknown
+                // (not an error: the excluded cost is in no total).
+                if let (Some(sum), Some(r)) = (excluded_reported, c.reported_cost) {
+                    excluded_reported = match conv.rate(c.currency) {
+                        Some(rate) => Some(add(sum, r.checked_mul(rate).ok_or_else(|| Error::overflow("excluded reported cost"))?, "excluded reported cost")?),
+                        None => None,
+                    };
                 }
                 for (m, q) in quantities {
                     pieces.push(Piece { month: m, cost: Some(Decimal::ZERO), quantity: q, ..base });

@@ -24,8 +24,9 @@ pub(super) struct Deployment<'a> {
 #[derive(Deserialize)]
 struct Costs<'a> {
     total: Num,
+    /// Missing, `null` and `[]` all mean "no dimensions": one `capacity` charge (SPEC 1.3).
     #[serde(default, borrow)]
-    dimensions: Vec<Dimension<'a>>,
+    dimensions: Option<Vec<Dimension<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -51,13 +52,15 @@ pub(super) struct ElasticError<'a> {
 }
 
 pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
-    if let Some(errors) = e.errors.filter(|errs| !errs.is_empty()) {
+    // An error body: `errors` with entries, or an empty `errors` and no `deployments` (a body
+    // that is neither costs nor a reason is still not costs).
+    if let Some(errors) = e.errors.filter(|errs| !errs.is_empty() || e.deployments.is_none()) {
         let code = errors.iter().filter_map(|x| x.code.as_deref()).collect::<Vec<_>>().join(", ");
         let message = errors.iter().filter_map(|x| x.message.as_deref()).collect::<Vec<_>>().join("; ");
         return Err(Error::new(ErrorKind::Provider {
             source: Source::Elastic,
-            code: if code.is_empty() { "error".into() } else { code },
-            message: if message.is_empty() { "no message".into() } else { message },
+            code: if code.is_empty() { "(no code)".into() } else { code },
+            message: if errors.is_empty() { "the body's errors list is empty".into() } else if message.is_empty() { "no message".into() } else { message },
         }));
     }
     let mut interner = Interner::default();
@@ -98,11 +101,12 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
                 records: 1,
             });
         };
-        if d.costs.dimensions.is_empty() {
-            push("capacity", d.costs.total.0, &mut interner);
-        } else {
-            for dim in &d.costs.dimensions {
-                push(&dim.kind, dim.cost.0, &mut interner);
+        match d.costs.dimensions.as_deref() {
+            None | Some([]) => push("capacity", d.costs.total.0, &mut interner),
+            Some(dimensions) => {
+                for dim in dimensions {
+                    push(&dim.kind, dim.cost.0, &mut interner);
+                }
             }
         }
     }
