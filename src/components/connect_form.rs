@@ -166,9 +166,10 @@ pub fn ConnectForm() -> impl IntoView {
         let token = credential.get_untracked();
         let mut found: Vec<(Field, String)> = plan.problems(today()).into_iter().map(|p| (Field::of(p.field), p.message.to_string())).collect();
         if token.trim().is_empty() {
-            found.push((Field::Credential, format!("Enter the {}.", credential_name(s))));
+            // In the form's order: the credential comes before the period.
+            let at = found.iter().position(|(field, _)| *field == Field::To).unwrap_or(found.len());
+            found.insert(at, (Field::Credential, format!("Enter the {}.", credential_name(s))));
         }
-        found.sort_by_key(|(field, _)| *field as u8);
         if let Some((first, _)) = found.first() {
             let first = *first;
             problems.0.set(found);
