@@ -52,7 +52,16 @@ fn format_with(f: Option<js_sys::Function>, text: &str) -> Option<String> {
 /// `1234.5` in EUR -> `€1,234.50` (en-US) or `1.234,50 €` (de-DE). ECU and CU, which are not ISO
 /// currencies, are written after the number.
 pub fn money(amount: &Decimal, currency: &str) -> String {
-    let decimals = minor_unit(currency);
+    money_with(amount, currency, minor_unit(currency))
+}
+
+/// An axis label: only the decimals the (round) value needs, so "20,000 CU", not
+/// "20,000.0000 CU", which the chart's margin cannot hold.
+pub fn axis_money(amount: &Decimal, currency: &str) -> String {
+    money_with(amount, currency, amount.normalize().scale().min(minor_unit(currency)))
+}
+
+fn money_with(amount: &Decimal, currency: &str, decimals: u32) -> String {
     let iso = currency.len() == 3 && currency != "ECU" && currency.chars().all(|c| c.is_ascii_uppercase());
     let text = amount.to_string();
     if iso {

@@ -62,7 +62,7 @@ pub fn BarChart(
             let layout = stacked_bars(&d.values, width, HEIGHT, MARGINS);
             let currency = d.currency.clone();
             let ticks = layout.ticks.iter().map(|t| {
-                let label = format::money(&t.value, &currency);
+                let label = format::axis_money(&t.value, &currency);
                 view! {
                     <g class="tick">
                         <line x1=MARGINS.left x2=width - MARGINS.right y1=t.y y2=t.y></line>
@@ -75,7 +75,7 @@ pub fn BarChart(
                 let column = b.column;
                 view! {
                     <rect
-                        class=format!("bar series-{}", d.colour_class(b.series))
+                        class=format!("bar series-{}{}", d.colour_class(b.series), if b.value.is_sign_negative() { " reduction" } else { "" })
                         data-testid="chart-bar"
                         data-column=b.column
                         x=b.x y=b.y width=b.width height=b.height
@@ -105,8 +105,13 @@ pub fn BarChart(
                     >{label.clone()}</text>
                 }
             }).collect_view();
+            // A series that only takes away (a discount) is drawn as the part of the bar it removes.
+            let reduces = |i: usize| {
+                let mut values = d.values.iter().filter_map(|col| col.get(i)).filter(|v| !v.is_zero());
+                values.clone().next().is_some() && values.all(|v| v.is_sign_negative())
+            };
             let legend = d.series.iter().enumerate().map(|(i, s)| view! {
-                <li><span class=format!("swatch series-{}", d.colour_class(i)) aria-hidden="true"></span>{s.clone()}</li>
+                <li><span class=format!("swatch series-{}{}", d.colour_class(i), if reduces(i) { " reduction" } else { "" }) aria-hidden="true"></span>{s.clone()}</li>
             }).collect_view();
             view! {
                 <svg viewBox=format!("0 0 {width} {HEIGHT}") role=if on_column.is_some() { "group" } else { "img" }

@@ -121,6 +121,7 @@ pub fn ConnectForm() -> impl IntoView {
     let running = RwSignal::new(false);
     let cancel = StoredValue::new_local(CancelHandle::default());
     let problems = Problems(RwSignal::new(Vec::new()));
+    let submit = NodeRef::<leptos::html::Button>::new();
     let (base_input, org_input, credential_input, to_input) = (NodeRef::new(), NodeRef::new(), NodeRef::new(), NodeRef::new());
     let focus = move |field: Field| {
         let input: Option<web_sys::HtmlInputElement> = match field {
@@ -211,10 +212,26 @@ pub fn ConnectForm() -> impl IntoView {
                 Ok(()) => {
                     state.info(format!("Fetched {label}."));
                     state.view.set(View::Summary);
+                    // The form (and the focused button) is gone: the focus goes to the view shown.
+                    request_animation_frame(|| {
+                        if let Some(main) = document().get_element_by_id("main").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                            let _ = main.focus();
+                        }
+                    });
                 }
-                Err(e) if e == "cancelled" => {}
-                // The last good data stays loaded; only the message changes.
-                Err(e) => state.error(e),
+                // The last good data stays loaded; only the message changes. The button was
+                // disabled while fetching (and Cancel is gone), which took the focus: the button
+                // gets it back.
+                Err(e) => {
+                    if e != "cancelled" {
+                        state.error(e);
+                    }
+                    request_animation_frame(move || {
+                        if let Some(button) = submit.get_untracked() {
+                            let _ = button.focus();
+                        }
+                    });
+                }
             }
         });
     };
@@ -287,7 +304,7 @@ pub fn ConnectForm() -> impl IntoView {
                 Source::Hyperstack => "Every VM and volume with its billing history.",
             }}</p>
             <div class="button-row">
-                <button type="submit" class="primary" data-testid="connect-submit" disabled=move || running.get()>
+                <button type="submit" class="primary" data-testid="connect-submit" node_ref=submit disabled=move || running.get()>
                     {move || if running.get() { "Fetching…" } else { "Connect and fetch" }}
                 </button>
                 <Show when=move || running.get()>

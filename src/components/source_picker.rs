@@ -15,6 +15,12 @@ pub fn SourcePicker() -> impl IntoView {
             leptos::task::spawn_local(load_sample(state, *sample));
         }
     };
+    // The sample on show; "" (the placeholder) when what is loaded is the user's own, or nothing,
+    // so that picking a sample, the one shown before too, is always a change.
+    let shown_sample = move || state.datasets.with(|list| match list.as_slice() {
+        [only] if only.sample => only.meta.source.id(),
+        _ => "",
+    });
     let chips = NodeRef::<leptos::html::Ul>::new();
     let load_other = NodeRef::<leptos::html::Button>::new();
     // A removed chip's button goes with it: the focus moves to the chip that took its place (or
@@ -34,7 +40,8 @@ pub fn SourcePicker() -> impl IntoView {
         <section class="source-bar" aria-label="Data source">
             <label class="field-inline">
                 <span>"Sample"</span>
-                <select data-testid="sample-picker" on:change=on_change>
+                <select data-testid="sample-picker" on:change=on_change prop:value=shown_sample>
+                    <option value="" disabled>{move || if state.datasets.with(Vec::is_empty) { "Choose a sample…" } else { "Your data" }}</option>
                     {SAMPLES.iter().map(|s| view! { <option value=s.id>{s.label}</option> }).collect_view()}
                 </select>
             </label>

@@ -185,7 +185,9 @@ fn ScenarioForms(
             <datalist id="resource-types">{type_options}</datalist>
             <form class="inline-form" data-testid="form-scale" on:submit=move |ev| {
                 ev.prevent_default();
-                let Some(f) = amount(&scale_factor.get_untracked()) else { return fail("scale: the factor must be a number".into()) };
+                let Some(f) = amount(&scale_factor.get_untracked()) else { return fail("Scale: the factor must be a number, such as 1.5 or 0.8.".into()) };
+                // Refused here, at the form, rather than added and then refused by the whole estimate.
+                if f.0.is_sign_negative() { return fail("Scale: the factor cannot be negative (0 removes the usage).".into()) }
                 let t = scale_type.get_untracked();
                 add.run(Adjustment::Scale { matching: Match { resource_type: (!t.is_empty()).then_some(t), ..Match::default() }, factor: f });
                 form_error.set(None);
@@ -288,7 +290,17 @@ fn Results(
         };
         let series: Vec<String> = c.by_resource_type.iter().map(|d| d.key.clone()).collect();
         let col = |pick: fn(&tally_core::Delta) -> &String| c.by_resource_type.iter().map(|d| pick(d).parse::<Decimal>().unwrap_or_default()).collect::<Vec<_>>();
-        ChartSeries { columns: vec!["Base".into(), "Scenario".into()], series, values: vec![col(|d| &d.base), col(|d| &d.scenario)], currency: c.currency.clone(), colours: vec![] }
+        // Colours by name among the types the usage has now (as the Breakdown gives them), then
+        // the scenario's new ones (a discount, a new node type): adding one recolours nothing.
+        let now = |d: &tally_core::Delta| !d.base.parse::<Decimal>().unwrap_or_default().is_zero();
+        let existing = c.by_resource_type.iter().filter(|d| now(d)).count();
+        let (mut old, mut new) = (0, existing);
+        let colours = c.by_resource_type.iter().map(|d| {
+            let slot = if now(d) { &mut old } else { &mut new };
+            *slot += 1;
+            *slot - 1
+        }).collect();
+        ChartSeries { columns: vec!["Now".into(), "Scenario".into()], series, values: vec![col(|d| &d.base), col(|d| &d.scenario)], currency: c.currency.clone(), colours }
     });
     view! {
         {move || match comparison.get() {
@@ -304,7 +316,7 @@ fn Results(
                     <div class="cards">
                         <div class="card"><h2>"Now"</h2><p class="big" data-testid="whatif-base" data-value=c.base.clone()>{m(&c.base)}</p></div>
                         <div class="card"><h2>"Scenario"</h2><p class="big" data-testid="whatif-scenario" data-value=c.scenario.clone()>{m(&c.scenario)}</p></div>
-                        <div class=if diff.is_zero() { "card" } else { "card warn" }><h2>"Difference"</h2>
+                        <div class=if diff.is_zero() { "card" } else if diff.is_sign_negative() { "card saving" } else { "card warn" } data-testid="whatif-difference-card"><h2>"Difference"</h2>
                             <p class="big" data-testid="whatif-difference" data-value=c.difference.clone()>{if diff > Decimal::ZERO { "+" } else { "" }}{m(&c.difference)}</p></div>
                     </div>
                     {(c.unpriced_count > 0).then(|| view! { <p class="callout warn">{format!("{} scenario records have no price and are not in its total: add a price below.", c.unpriced_count)}</p> })}

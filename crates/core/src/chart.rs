@@ -100,7 +100,8 @@ pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins
     for (c, col) in values.iter().enumerate() {
         let x = m.left + slot * c as f64 + (slot - bar_w) / 2.0;
         column_centres.push(x + bar_w / 2.0);
-        let mut base = m.top + plot_h;
+        let axis = m.top + plot_h;
+        let mut base = axis;
         for (s, v) in col.iter().enumerate() {
             if *v <= Decimal::ZERO {
                 continue;
@@ -108,6 +109,16 @@ pub fn stacked_bars(values: &[Vec<Decimal>], width: f64, height: f64, m: Margins
             let h = scale(*v);
             base -= h;
             bars.push(Bar { column: c, series: s, x, y: base, width: bar_w, height: h, value: *v });
+        }
+        // A reduction (a discount, a credit) hangs down from the top of the stack, over what it
+        // takes away, so the bar ends at the column's net total (never below the axis).
+        for (s, v) in col.iter().enumerate() {
+            if *v >= Decimal::ZERO {
+                continue;
+            }
+            let h = scale(v.abs()).min(axis - base);
+            bars.push(Bar { column: c, series: s, x, y: base, width: bar_w, height: h, value: *v });
+            base += h;
         }
     }
     let mut ticks = Vec::new();
@@ -187,9 +198,21 @@ mod tests {
     }
 
     #[test]
+    fn a_reduction_hangs_from_the_top_of_its_column_down_to_the_net_total() {
+        // 100 + 50 with a discount of -30: the stack reaches 150, the discount covers 150 to 120.
+        let layout = stacked_bars(&[vec![d("100"), d("-30"), d("50")]], 400.0, 240.0, M);
+        assert_eq!(layout.bars.iter().map(|b| b.series).collect::<Vec<_>>(), [0, 2, 1]);
+        let (top, discount) = (&layout.bars[1], &layout.bars[2]);
+        assert_eq!(discount.value, d("-30"));
+        assert!((discount.y - top.y).abs() < 1e-9, "it starts at the top of the stack");
+        assert!((discount.height - top.height * 30.0 / 50.0).abs() < 1e-9, "and is as tall as its amount");
+        assert_eq!(layout.max, d("150"), "the scale still fits the stack");
+    }
+
+    #[test]
     fn empty_and_negative_values_do_not_break_the_layout() {
         let layout = stacked_bars(&[vec![d("-5")], vec![]], 400.0, 240.0, M);
-        assert!(layout.bars.is_empty());
+        assert!(layout.bars.iter().all(|b| b.height == 0.0), "a column with only a reduction stays at the axis");
         assert!(!layout.ticks.is_empty());
         assert!(layout.ticks.iter().all(|t| t.y.is_finite()));
     }

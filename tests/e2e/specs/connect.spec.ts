@@ -114,6 +114,16 @@ test('a network failure names the host and the likely causes', async ({ tally, p
   await expect(tally.error).toContainText('CORS');
 });
 
+test('after a fetch the focus goes to what it showed: the view on success, the button on failure', async ({ tally, page }) => {
+  await tally.open();
+  await connect(page, { provider: 'aether', token: 'ok' });
+  await expect(page.getByTestId('info')).toContainText('Fetched');
+  await expect(page.locator('#main')).toBeFocused();
+  await connect(page, { provider: 'elastic', token: 'fail-403' });
+  await expect(tally.error).toBeVisible();
+  await expect(page.getByTestId('connect-submit')).toBeFocused();
+});
+
 test('a slow fetch shows progress and can be cancelled, keeping the last good data', async ({ tally, page }) => {
   await tally.open();
   await connect(page, { provider: 'aether', token: 'slow-10000' });

@@ -94,6 +94,23 @@ test('the app is usable from the keyboard', async ({ tally, page }) => {
   await expect(page.locator(`[data-testid=breakdown-row] button[data-month="${label}"]`).first()).toBeFocused();
 });
 
+test('the sample picker says when the data is the user\'s own, so the sample can be picked again', async ({ tally, page }) => {
+  await tally.open();
+  const picker = page.getByTestId('sample-picker');
+  await expect(picker).toHaveValue('aether');
+  await tally.goTo('data');
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
+  await page.getByTestId('paste-load').click();
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
+  await expect(picker).toHaveValue('');
+  await expect(picker.locator('option:checked')).toHaveText('Your data');
+  await picker.selectOption('aether');
+  await expect(tally.total).toHaveAttribute('data-value', expected('aether').total);
+  await expect(picker).toHaveValue('aether');
+  await page.getByTestId('loaded').locator('.chip-remove').click();
+  await expect(picker.locator('option:checked')).toHaveText('Choose a sample…');
+});
+
 test('removing a loaded chip moves the focus to the next chip, and with none left to "Load other data"', async ({ tally, page }) => {
   await tally.open();
   await tally.goTo('data');
@@ -141,6 +158,9 @@ test('the theme follows the system until the user picks one, which is kept for t
   await expect(page.getByTestId('theme-toggle')).toHaveAttribute('aria-pressed', 'true');
   await page.getByTestId('theme-toggle').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  // One name; the state is in aria-pressed.
+  await expect(page.getByTestId('theme-toggle')).toHaveText('Dark theme');
+  await expect(page.getByTestId('theme-toggle')).toHaveAttribute('aria-pressed', 'false');
   // Chosen light on a dark system: the next visit opens light.
   await tally.open();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');

@@ -52,6 +52,11 @@ for (const source of sources) {
       await expect(page.getByTestId('excluded')).toContainText(count === 1 ? '1 resource is excluded by the provider; it reported' : `${count} resources are excluded`);
     }
     await tally.screenshot(`summary-${source}`, artifacts);
+    // The chart's axis writes round amounts without zero decimals ("20,000 CU", not "20,000.0000 CU").
+    await tally.goTo('breakdown');
+    const ticks = await page.getByTestId('chart').locator('.tick text').allTextContents();
+    expect(ticks.length).toBeGreaterThan(1);
+    for (const t of ticks) expect(t, 'an axis label').not.toMatch(/\.0+(\s|$)/);
   });
 }
 

@@ -89,6 +89,41 @@ test('editing a graduated tier changes the scenario, and a bad value is flagged 
   await expect(page.getByTestId('field-error')).toHaveCount(0);
 });
 
+test('a discount is drawn as what it takes off the bar, colours stay put, and a saving is not a warning', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  const legend = () => page.getByTestId('chart').locator('.legend li').evaluateAll((items) =>
+    Object.fromEntries(items.map((li) => [li.textContent, li.querySelector('.swatch')!.getAttribute('class')])));
+  await expect(page.getByTestId('chart').locator('.legend li').first()).toBeVisible();
+  const before = await legend();
+  await page.getByTestId('override-discount').fill('50');
+  await page.getByTestId('override-discount').press('Tab');
+  await expect.poll(async () => Number(await page.getByTestId('whatif-scenario').getAttribute('data-value'))).toBeCloseTo(3473.39 / 2, 1);
+  const after = await legend();
+  for (const [group, swatch] of Object.entries(before)) expect(after[group], group).toBe(swatch);
+  expect(after.discount).toContain('reduction');
+  // The discount hangs from the top of the Scenario column; the solid part left is half the bar.
+  const scenario = await page.locator('[data-testid=chart-bar][data-column="1"]').evaluateAll((bars) => bars.map((b) => ({
+    y: Number(b.getAttribute('y')), h: Number(b.getAttribute('height')), reduction: b.classList.contains('reduction') })));
+  const solid = scenario.filter((b) => !b.reduction);
+  const cut = scenario.filter((b) => b.reduction);
+  expect(cut).toHaveLength(1);
+  const top = Math.min(...solid.map((b) => b.y));
+  const bottom = Math.max(...solid.map((b) => b.y + b.h));
+  expect(cut[0].y).toBeCloseTo(top, 3);
+  expect(cut[0].h / (bottom - top)).toBeCloseTo(0.5, 2);
+  await expect(page.getByTestId('whatif-difference-card')).toHaveClass(/saving/);
+  await page.getByTestId('chart').screenshot({ path: join(artifacts, 'whatif-discount-chart.png') });
+});
+
+test('a negative scale factor is refused at its form, and nothing is added', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  await page.getByTestId('scale-factor').fill('-1');
+  await page.getByTestId('form-scale').getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByText('Scale: the factor cannot be negative (0 removes the usage).')).toBeVisible();
+  await expect(page.getByTestId('whatif-difference')).toHaveAttribute('data-value', '0.00');
+  await expect(page.getByTestId('whatif-error')).toHaveCount(0);
+});
+
 test('on a phone the comparison fits: names wrap at their separators and a wide table scrolls in its frame', async ({ tally, page }) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await openWhatIf(tally, page);
