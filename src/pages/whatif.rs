@@ -63,6 +63,17 @@ pub fn WhatIfPage() -> impl IntoView {
     // an edit that differs from the current book makes it the scenario's.
     let current = move || state.book.get().map_or_else(BookDraft::default, |(_, b)| BookDraft::from_book(&b));
     let draft = RwSignal::new(state.book_draft.get_untracked().unwrap_or_else(|| untrack(current)));
+    // What "Use as current prices" did, until the prices are edited again (applying them sets the
+    // draft anew too, with the same prices: that is not an edit).
+    let applied = RwSignal::new(None::<(bool, String)>);
+    let applied_to = StoredValue::new(None::<serde_json::Value>);
+    Effect::new(move |_| {
+        let now = draft.with(BookDraft::to_value);
+        if applied_to.with_value(|was| was.as_ref().is_some_and(|was| *was != now)) {
+            applied_to.set_value(None);
+            applied.set(None);
+        }
+    });
     Effect::new(move |_| {
         let d = draft.get();
         let edited = d.to_value() != current().to_value();
@@ -133,11 +144,18 @@ pub fn WhatIfPage() -> impl IntoView {
                         <PriceBookEditor draft=draft/>
                         <div class="button-row">
                             <button type="button" on:click=move |_| draft.set(state.book.get_untracked().map_or_else(BookDraft::default, |(_, b)| BookDraft::from_book(&b)))>"Reset to current prices"</button>
-                            <button type="button" data-testid="apply-book" on:click=move |_| match draft.get_untracked().validate() {
-                                Ok(b) => { state.book.set(Some(("edited prices".into(), std::sync::Arc::new(b)))); state.info("The edited prices are now the current price book."); }
-                                Err((p, m)) => state.error(format!("{p}: {m}")),
+                            <button type="button" data-testid="apply-book" on:click=move |_| match draft.with_untracked(|d| { applied_to.set_value(Some(d.to_value())); d.validate() }) {
+                                Ok(b) => {
+                                    state.book.set(Some(("edited prices".into(), std::sync::Arc::new(b))));
+                                    applied.set(Some((true, "These prices are now the current price book, on every view.".into())));
+                                }
+                                Err((p, m)) => applied.set(Some((false, format!("Not used: {p}: {m}")))),
                             }>"Use as current prices"</button>
                         </div>
+                        // Said beside the button, not in the banner at the top of the page.
+                        <p role="status" data-testid="apply-status" class=move || match applied.get() { Some((false, _)) => "field-error", _ => "muted" }>
+                            {move || applied.get().map(|(_, text)| text)}
+                        </p>
                     </details>
                 </div>
                 <div>
@@ -386,7 +404,7 @@ fn ShareAndExport() -> impl IntoView {
             </div>
             <Show when=move || !link.get().is_empty()>
                 <label class="book-field"><span>"Anyone with this link sees this scenario (it travels in the link itself, not through a server):"</span>
-                    <input readonly data-testid="share-link" prop:value=move || link.get()/></label>
+                    <input readonly class="share-link" data-testid="share-link" prop:value=move || link.get()/></label>
                 <p class="muted" role="status" data-testid="share-status">{move || match copied.get() {
                     Some(true) => "Copied to the clipboard.",
                     Some(false) => "The browser did not allow copying: select the link above and copy it.",

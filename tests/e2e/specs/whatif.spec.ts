@@ -115,6 +115,22 @@ test('a discount is drawn as what it takes off the bar, colours stay put, and a 
   await page.getByTestId('chart').screenshot({ path: join(artifacts, 'whatif-discount-chart.png') });
 });
 
+test('"Use as current prices" says what it did beside the button', async ({ tally, page }) => {
+  await openWhatIf(tally, page);
+  const upTo = page.locator('input[data-path="prices[4].tiers[1].up_to"]');
+  await upTo.fill('abc');
+  await page.getByTestId('apply-book').click();
+  await expect(page.getByTestId('apply-status')).toHaveText('Not used: prices[4].tiers[1].up_to: expected a number, found "abc"');
+  await expect(page.getByTestId('book')).toContainText('Aether sample prices');
+  await upTo.fill('1000');
+  // Editing again clears what the button said about the earlier prices.
+  await expect(page.getByTestId('apply-status')).toHaveText('');
+  await page.getByTestId('apply-book').click();
+  await expect(page.getByTestId('apply-status')).toHaveText('These prices are now the current price book, on every view.');
+  await expect(page.getByTestId('book')).toContainText('edited prices');
+  await expect(page.getByTestId('apply-status')).toBeInViewport();
+});
+
 test('a negative scale factor is refused at its form, and nothing is added', async ({ tally, page }) => {
   await openWhatIf(tally, page);
   await page.getByTestId('scale-factor').fill('-1');
