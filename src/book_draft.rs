@@ -70,8 +70,19 @@ pub struct BookDraft {
     pub minimum_monthly: String,
     /// Tax percent.
     pub tax_percent: String,
-    /// Exchange rates, kept from an imported book.
-    pub fx: Vec<(String, String)>,
+    /// Exchange rates (SPEC 3: 1 unit of `currency` = `rate` units of the book's currency).
+    pub fx: Vec<FxDraft>,
+}
+
+/// One exchange rate as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FxDraft {
+    /// Stable identity while editing.
+    pub id: u32,
+    /// The currency converted from (`USD`).
+    pub currency: String,
+    /// Units of the book's currency for one of it.
+    pub rate: String,
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, text: &str) {
@@ -117,7 +128,7 @@ impl BookDraft {
         let mut m = Map::new();
         put(&mut m, "currency", &self.currency);
         if !self.fx.is_empty() {
-            m.insert("fx".into(), Value::Object(self.fx.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()));
+            m.insert("fx".into(), Value::Object(self.fx.iter().map(|r| (r.currency.trim().to_string(), Value::String(r.rate.trim().to_string()))).collect()));
         }
         m.insert("prices".into(), Value::Array(prices));
         put(&mut m, "discount_percent", &self.discount_percent);
@@ -169,7 +180,7 @@ impl BookDraft {
             discount_percent: zero_empty(book.discount_percent),
             minimum_monthly: zero_empty(book.minimum_monthly),
             tax_percent: zero_empty(book.tax_percent),
-            fx: book.fx.iter().map(|(k, v)| (k.clone(), text(*v))).collect(),
+            fx: book.fx.iter().zip(1..).map(|((k, v), id)| FxDraft { id, currency: k.clone(), rate: text(*v) }).collect(),
         }
     }
 }

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use crate::book_draft::{BookDraft, EntryDraft, TierDraft};
+use crate::book_draft::{BookDraft, EntryDraft, FxDraft, TierDraft};
+
+/// The currencies an exchange rate can be given for: the providers' own and the usual books'.
+const FX_CURRENCIES: [&str; 5] = ["USD", "EUR", "ECU", "CU", "GBP"];
 
 const MODELS: [(&str, &str); 4] = [("per_unit", "Per unit"), ("graduated", "Graduated tiers"), ("volume", "Volume tiers"), ("package", "Package")];
 const SOURCES: [(&str, &str); 5] = [("", "Any provider"), ("aether", "Aether"), ("hyperstack", "Hyperstack"), ("elastic", "Elastic Cloud"), ("cu", "CU usage")];
@@ -78,6 +81,36 @@ pub fn PriceBookEditor(
                 {top_field("Tax %", "tax_percent")}
             </div>
             {move || error.get().filter(|(p, _)| p.is_empty()).map(|(_, m)| view! { <p class="field-error" role="alert">{m}</p> })}
+            // Amounts in two currencies are never added without a rate (SPEC 3): here the user
+            // gives one, e.g. Hyperstack's USD beside Aether's EUR.
+            <fieldset class="book-fx" data-testid="book-fx">
+                <legend>"Exchange rates"</legend>
+                <p class="muted">"1 unit of a currency = this many units of the book's currency. Needed to add amounts in another currency."</p>
+                <For each=move || draft.with(|d| d.fx.iter().map(|r| (r.id, r.currency.clone())).collect::<Vec<_>>())
+                    key=|row| row.clone()
+                    children=move |(id, currency)| {
+                        let rate = Signal::derive(move || draft.with(|d| d.fx.iter().find(|r| r.id == id).map(|r| r.rate.clone()).unwrap_or_default()));
+                        let set = move |f: Box<dyn Fn(&mut FxDraft) + Send + Sync>| draft.update(|d| { if let Some(r) = d.fx.iter_mut().find(|r| r.id == id) { f(r) } });
+                        view! {
+                            <div class="book-row" data-testid="fx-row">
+                                <label class="book-field"><span>"Currency"</span>
+                                    <select data-testid="fx-currency" on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.currency = v.clone())) }>
+                                        {FX_CURRENCIES.iter().map(|c| view! { <option value=*c selected=currency == *c>{*c}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <BookField label="Rate" path=format!("fx.{currency}") value=rate error=error_signal
+                                    on_input=Callback::new(move |v: String| set(Box::new(move |r| r.rate = v.clone())))/>
+                                <button type="button" class="link" aria-label=format!("Remove the {currency} rate")
+                                    on:click=move |_| draft.update(|d| d.fx.retain(|r| r.id != id))>"Remove"</button>
+                            </div>
+                        }
+                    }/>
+                <button type="button" class="link" data-testid="add-fx" on:click=move |_| draft.update(|d| {
+                    let id = d.fx.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+                    let unused = FX_CURRENCIES.iter().find(|c| !d.fx.iter().any(|r| r.currency == **c)).unwrap_or(&"USD");
+                    d.fx.push(FxDraft { id, currency: (*unused).to_string(), rate: String::new() });
+                })>"Add an exchange rate"</button>
+            </fieldset>
             <For each=move || draft.with(|d| d.entries.iter().enumerate().map(|(i, e)| (i, e.id, e.model.clone(), e.tiers.len())).collect::<Vec<_>>())
                 key=|(i, id, model, tiers)| (*i, *id, model.clone(), *tiers)
                 children=move |(i, id, model, tier_count)| {

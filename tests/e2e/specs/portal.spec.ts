@@ -111,6 +111,32 @@ test('the sample picker says when the data is the user\'s own, so the sample can
   await expect(picker.locator('option:checked')).toHaveText('Choose a sample…');
 });
 
+test('USD usage beside EUR usage is summed once the user gives an exchange rate in the price editor', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles([join(repo, 'fixtures', 'aether', 'usage.json'), join(repo, 'fixtures', 'hyperstack', 'usage.json')]);
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+  await tally.goTo('summary');
+  await expect(page.getByTestId('summary-error')).toContainText('cannot add USD amounts to EUR amounts without an exchange rate');
+  await tally.goTo('whatif');
+  await page.locator('input[data-path="currency"]').fill('EUR');
+  await page.getByTestId('add-fx').click();
+  await expect(page.getByTestId('fx-currency')).toHaveValue('USD');
+  const rate = page.locator('input[data-path="fx.USD"]');
+  await rate.fill('-1');
+  await expect(rate).toHaveAttribute('aria-invalid', 'true');
+  await rate.fill('0.5');
+  await page.getByTestId('apply-book').click();
+  await expect(page.getByTestId('apply-status')).toHaveText('These prices are now the current price book, on every view.');
+  await tally.goTo('summary');
+  // Aether's subscriptions in EUR (its usage has no price without the sample's book) plus
+  // Hyperstack's USD at 0.5.
+  await expect(tally.currency).toHaveText('EUR');
+  const subscriptions = Number(expected('aether').by_category.find((c: { key: string }) => c.key === 'subscription').total);
+  const total = Number(await tally.total.getAttribute('data-value'));
+  expect(total).toBeCloseTo(subscriptions + Number(expected('hyperstack').total) / 2, 1);
+});
+
 test('removing a loaded chip moves the focus to the next chip, and with none left to "Load other data"', async ({ tally, page }) => {
   await tally.open();
   await tally.goTo('data');
