@@ -9,13 +9,6 @@ use crate::state::{AppState, View};
 /// The query parameter that names the view.
 const PARAM: &str = "view";
 
-impl View {
-    /// The view an identifier names (`View::id`'s inverse).
-    pub fn from_id(id: &str) -> Option<View> {
-        View::ALL.into_iter().find(|v| v.id() == id)
-    }
-}
-
 /// The view the page's address names; `None` without one (or with one Tally does not know).
 pub fn view_in_url() -> Option<View> {
     let search = web_sys::window()?.location().search().ok()?;

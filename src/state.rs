@@ -75,6 +75,11 @@ impl View {
         }
     }
 
+    /// The view an identifier names (`id`'s inverse).
+    pub fn from_id(id: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.id() == id)
+    }
+
     /// Identifier for test hooks and URLs.
     pub fn id(self) -> &'static str {
         match self {

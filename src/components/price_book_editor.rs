@@ -95,6 +95,8 @@ pub fn PriceBookEditor(
                             <div class="book-row" data-testid="fx-row">
                                 <label class="book-field"><span>"Currency"</span>
                                     <select data-testid="fx-currency" on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |r| r.currency = v.clone())) }>
+                                        // A loaded book's rate for a currency not listed keeps it as its option.
+                                        {(!FX_CURRENCIES.contains(&currency.as_str())).then(|| view! { <option value=currency.clone() selected>{currency.clone()}</option> })}
                                         {FX_CURRENCIES.iter().map(|c| view! { <option value=*c selected=currency == *c>{*c}</option> }).collect_view()}
                                     </select>
                                 </label>

@@ -175,9 +175,14 @@ fn estimate_cmd(a: &Args) -> Result<String, Failure> {
     let scenario = Scenario::parse(&read_file(path)?).map_err(|e| e.in_file(file_label(path)))?;
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    // The usage as it is first, so that its own problems name its files, not the scenario's.
-    price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
-    let (_, _, comparison) = estimate(&scenario, &refs, book.as_ref(), ctx).map_err(|e| e.in_file(file_label(path)))?;
+    let (_, _, comparison) = estimate(&scenario, &refs, book.as_ref(), ctx).map_err(|e| {
+        // Whose problem is it? Pricing the usage as it is tells (only when something failed): its
+        // own problems name its files, not the scenario's.
+        match price(&refs, book.as_ref(), ctx) {
+            Err(base) => blame(base, a, &usages),
+            Ok(_) => e.in_file(file_label(path)),
+        }
+    })?;
     Ok(if a.json { to_json(&comparison) } else { table::comparison(&comparison) })
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::fxhash::FxHashMap;
 use crate::model::{Category, Charge, Period, Source, Usage};
 use crate::pricing::{derived_lines, month_cost, placement_of, tiered_entry, Context, Placement, Priced};
@@ -204,16 +204,8 @@ fn running_to_month_end(priced: &Priced<'_>, month: Month) -> Result<Decimal> {
         let from = start.max(priced.ctx.as_of).max(month.start());
         let minutes = Decimal::from((month.end() - from).num_minutes().max(0));
         let cost = per_minute.checked_mul(minutes).ok_or_else(overflow)?;
-        let cost = if c.currency == priced.currency {
-            cost
-        } else {
-            // Never a currency added without a rate (SPEC 3), here no more than in the total.
-            let rate = priced.book.and_then(|b| b.rate(c.currency, &priced.currency)).ok_or_else(|| {
-                Error::new(ErrorKind::Currency { target: priced.currency.clone(), other: c.currency.to_string() })
-            })?;
-            cost.checked_mul(rate).ok_or_else(overflow)?
-        };
-        rest = rest.checked_add(cost).ok_or_else(overflow)?;
+        // Never a currency added without a rate (SPEC 3), here no more than in the total.
+        rest = rest.checked_add(priced.to_display(cost, c.currency)?).ok_or_else(overflow)?;
     }
     Ok(rest)
 }

@@ -102,6 +102,16 @@ pub struct Priced<'a> {
 }
 
 impl Priced<'_> {
+    /// The converter into the display currency, with the book's rates.
+    fn converter(&self) -> Converter<'_> {
+        Converter { book: self.book, target: self.currency.clone() }
+    }
+
+    /// `amount` in `from` as the display currency (SPEC 3): the currency error without a rate.
+    pub(crate) fn to_display(&self, amount: Decimal, from: &str) -> Result<Decimal> {
+        self.converter().convert(amount, from)
+    }
+
     /// The charge behind a piece.
     pub fn charge(&self, piece: &Piece) -> Option<&Charge> {
         let (u, c) = piece.charge?;
@@ -452,7 +462,7 @@ pub(crate) fn tiered_entry(book: &PriceBook, c: &Charge) -> Option<(usize, &'sta
 /// once), in the display currency: how [`price`] prices a month's bucket.
 pub(crate) fn month_cost(priced: &Priced<'_>, index: usize, currency: &str, quantity: Decimal) -> Result<Decimal> {
     let Some(entry) = priced.book.and_then(|b| b.entry(index)) else { return Ok(Decimal::ZERO) };
-    bucket_cost(entry, quantity, currency, &Converter { book: priced.book, target: priced.currency.clone() })
+    bucket_cost(entry, quantity, currency, &priced.converter())
 }
 
 /// A month's bucket of an entry: its model on the month's `quantity`, the flat fee once, converted
