@@ -184,3 +184,28 @@ impl BookDraft {
         }
     }
 }
+
+/// `book` (or, with none, an empty book in `target`) with the exchange rate `1 other = rate
+/// target`, replacing any rate `other` had: what the page offers when a sum needs that rate.
+///
+/// # Errors
+/// What is wrong with the rate, in a sentence for beside its field.
+pub fn with_rate(book: Option<&PriceBook>, target: &str, other: &str, rate: &str) -> Result<PriceBook, String> {
+    if rate.trim().is_empty() {
+        return Err(format!("Enter how many {target} one {other} is worth."));
+    }
+    let mut draft = book.map_or_else(BookDraft::default, BookDraft::from_book);
+    if draft.currency.trim().is_empty() {
+        draft.currency = target.to_string();
+    }
+    draft.fx.retain(|r| r.currency != other);
+    let id = draft.fx.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+    draft.fx.push(FxDraft { id, currency: other.to_string(), rate: rate.trim().to_string() });
+    draft.validate().map_err(|(_, message)| {
+        let mut sentence = message;
+        if let Some(first) = sentence.get(..1) {
+            sentence.replace_range(..1, &first.to_ascii_uppercase());
+        }
+        format!("{sentence}.")
+    })
+}

@@ -340,7 +340,7 @@ impl AppState {
         &self,
         job: impl Fn() -> Option<(Job, Inputs)> + 'static,
         pick: fn(Reply) -> Option<T>,
-    ) -> ReadSignal<Option<Result<T, String>>> {
+    ) -> ReadSignal<Option<Result<T, Failure>>> {
         let out = RwSignal::new(None);
         let latest = StoredValue::new(0u64);
         let state = *self;
@@ -358,8 +358,9 @@ impl AppState {
                 state.computing.try_update(|n| *n = n.saturating_sub(1));
                 if latest.try_get_value() == Some(generation) {
                     let value = match reply {
-                        Reply::Failed(e) if e.is_cancelled() => Err("Cancelled. Change something (or reload) to compute again.".to_string()),
-                        other => pick(other.clone()).ok_or_else(|| failure(other)),
+                        Reply::Failed(e) if e.is_cancelled() => Err(Failure::new("cancelled", "Cancelled. Change something (or reload) to compute again.")),
+                        Reply::Failed(e) => Err(e),
+                        other => pick(other.clone()).ok_or_else(|| Failure::engine(failure(other))),
                     };
                     out.try_set(Some(value));
                 }
@@ -369,7 +370,7 @@ impl AppState {
     }
 
     /// The summary of everything loaded, kept up to date.
-    pub fn summary(&self) -> ReadSignal<Option<Result<Summary, String>>> {
+    pub fn summary(&self) -> ReadSignal<Option<Result<Summary, Failure>>> {
         let state = *self;
         self.computed(move || state.inputs().map(|i| (Job::Summary, i)), |r| match r {
             Reply::Summary(s) => Some(*s),
@@ -430,7 +431,7 @@ impl AppState {
     }
 
     /// A breakdown of everything loaded by `by()`, kept up to date.
-    pub fn breakdown(&self, by: impl Fn() -> Vec<Dimension> + 'static) -> ReadSignal<Option<Result<Breakdown, String>>> {
+    pub fn breakdown(&self, by: impl Fn() -> Vec<Dimension> + 'static) -> ReadSignal<Option<Result<Breakdown, Failure>>> {
         let state = *self;
         self.computed(move || state.inputs().map(|i| (Job::Breakdown(by()), i)), |r| match r {
             Reply::Breakdown(b) => Some(b.into()),

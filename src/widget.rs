@@ -305,7 +305,7 @@ fn CostCard() -> impl IntoView {
     view! {
         {move || match summary.get() {
             None => view! { <p class="muted" data-testid="card-empty">"Loading…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="notice error" role="alert">{e.message}</p> }.into_any(),
             Some(Ok(s)) => view! {
                 <div class="card cost-card">
                     <h2>"Total"</h2>

@@ -147,3 +147,22 @@ fn the_crash_notice_offers_a_reload_and_shows_text_only() {
     assert_eq!(document().query_selector_all("#tally-crash").unwrap().length(), 1);
     notice.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_rate_given_for_a_failed_sum_joins_the_current_prices_without_losing_them() {
+    use tally_web::book_draft::with_rate;
+    let book = book_for("aether").unwrap();
+    let with = with_rate(Some(&book), "EUR", "USD", " 0.92 ").expect("a valid rate");
+    assert_eq!(with.prices, book.prices);
+    assert_eq!(with.currency.as_deref(), Some("EUR"));
+    assert_eq!(with.fx.get("USD").map(ToString::to_string).as_deref(), Some("0.92"));
+    // A second rate for the same currency replaces the first.
+    let again = with_rate(Some(&with), "EUR", "USD", "0.9").unwrap();
+    assert_eq!((again.fx.len(), again.fx["USD"].to_string()), (1, "0.9".to_string()));
+    // With no book, an empty one in the display currency.
+    let bare = with_rate(None, "EUR", "ECU", "1.1").unwrap();
+    assert!(bare.prices.is_empty());
+    assert_eq!(bare.currency.as_deref(), Some("EUR"));
+    assert_eq!(with_rate(None, "EUR", "USD", "").unwrap_err(), "Enter how many EUR one USD is worth.");
+    assert_eq!(with_rate(None, "EUR", "USD", "0").unwrap_err(), "A rate must be positive, found 0.");
+}

@@ -42,6 +42,18 @@ fn parse_month_end(text: &str) -> Option<chrono::NaiveDate> {
     tally_core::Month::parse(text).and_then(|m| m.days().last())
 }
 
+/// Why the page's own Content-Security-Policy would refuse a fetch of `base`, if it would: the
+/// browser reports such a refusal as a bare network error, so the form checks first.
+fn refused_by_policy(base: &str) -> Option<String> {
+    let policy = document()
+        .query_selector("meta[http-equiv='Content-Security-Policy']")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))?;
+    let origin = web_sys::window()?.location().origin().ok()?;
+    tally_core::ConnectPolicy::parse(&policy).refusal(base.trim(), &origin)
+}
+
 /// A field of the form that can be wrong, in the form's order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Field {
@@ -166,6 +178,11 @@ pub fn ConnectForm() -> impl IntoView {
         let plan = FetchPlan { source: s, base_url: base.get_untracked(), org_id: org.get_untracked(), from: f, to: t };
         let token = credential.get_untracked();
         let mut found: Vec<(Field, String)> = plan.problems(today()).into_iter().map(|p| (Field::of(p.field), p.message.to_string())).collect();
+        if !found.iter().any(|(field, _)| *field == Field::Base) {
+            if let Some(refusal) = refused_by_policy(&plan.base_url) {
+                found.insert(0, (Field::Base, refusal));
+            }
+        }
         if token.trim().is_empty() {
             // In the form's order: the credential comes before the period.
             let at = found.iter().position(|(field, _)| *field == Field::To).unwrap_or(found.len());

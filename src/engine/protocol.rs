@@ -191,6 +191,10 @@ pub struct Failure {
     pub code: String,
     /// What failed and where (a field path for a body at fault).
     pub message: String,
+    /// For a `currency` failure: the display currency and the currency with no rate into it, so
+    /// the page can ask for that rate right where the failure is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_rate: Option<(String, String)>,
 }
 
 impl Failure {
@@ -201,7 +205,7 @@ impl Failure {
 
     /// A failure with this code.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Failure { code: code.to_string(), message: message.into() }
+        Failure { code: code.to_string(), message: message.into(), missing_rate: None }
     }
 
     /// Work stopped on purpose (the user pressed Cancel).
@@ -217,7 +221,11 @@ impl Failure {
 
 impl From<&tally_core::Error> for Failure {
     fn from(e: &tally_core::Error) -> Self {
-        Failure::new(e.code(), e.to_string())
+        let mut failure = Failure::new(e.code(), e.to_string());
+        if let tally_core::ErrorKind::Currency { target, other } = e.kind() {
+            failure.missing_rate = Some((target.clone(), other.clone()));
+        }
+        failure
     }
 }
 

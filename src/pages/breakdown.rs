@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use tally_core::{Breakdown, Dimension};
 
-use crate::components::{BarChart, ChartSeries};
+use crate::components::{BarChart, ChartSeries, ComputeError};
 use crate::format;
 use crate::state::AppState;
 
@@ -134,7 +134,7 @@ pub fn BreakdownPage() -> impl IntoView {
             {move || match lines.get() {
                 // Data is loaded but the engine has not answered this question yet.
                 _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
-                Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                Err(e) => view! { <ComputeError failure=e testid="breakdown-error"/> }.into_any(),
                 Ok(Lines { rows, .. }) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
                 Ok(Lines { rows, .. }) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
                 Ok(Lines { total, currency, .. }) => {

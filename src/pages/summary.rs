@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use tally_core::{Group, Source, Summary};
 
+use crate::components::ComputeError;
 use crate::format;
 use crate::state::{AppState, View};
 
@@ -18,7 +19,7 @@ pub fn SummaryPage() -> impl IntoView {
                 None if state.datasets.with(Vec::is_empty) && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
                 None if state.datasets.with(Vec::is_empty) => view! { <EmptyState/> }.into_any(),
                 None => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="summary-error">{e}</p> }.into_any(),
+                Some(Err(e)) => view! { <ComputeError failure=e testid="summary-error"/> }.into_any(),
                 Some(Ok(s)) => view! { <SummaryBody summary=s/> }.into_any(),
             }}
         </section>

@@ -5,7 +5,7 @@ use tally_core::{billable_hours, Adjustment, AmountText, Comparison, Match, NewC
 use crate::engine::{Export, Job, Reply};
 
 use crate::book_draft::BookDraft;
-use crate::components::{BarChart, ChartSeries, PriceBookEditor};
+use crate::components::{BarChart, ChartSeries, ComputeError, PriceBookEditor};
 use crate::download::download;
 use crate::format;
 use crate::persist;
@@ -299,7 +299,7 @@ fn Overrides() -> impl IntoView {
 #[component]
 fn Results(
     /// The comparison to show.
-    comparison: ReadSignal<Option<Result<Comparison, String>>>,
+    comparison: ReadSignal<Option<Result<Comparison, crate::engine::Failure>>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let chart = Signal::derive(move || {
@@ -325,7 +325,7 @@ fn Results(
             None if state.datasets.with(Vec::is_empty) && state.loading() => view! { <p class="muted" role="status" data-testid="computing">"Waiting for the usage being loaded…"</p> }.into_any(),
             None if state.datasets.with(|d| !d.is_empty()) => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
             None => view! { <p class="empty">"Load usage or add a change to see an estimate."</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="notice error" role="alert" data-testid="whatif-error">{e}</p> }.into_any(),
+            Some(Err(e)) => view! { <ComputeError failure=e testid="whatif-error"/> }.into_any(),
             Some(Ok(c)) => {
                 let cur = c.currency.clone();
                 let m = move |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &cur);

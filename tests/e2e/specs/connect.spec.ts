@@ -176,6 +176,25 @@ test('every mistake is marked at once, in the words of the labels, and editing a
   expect(seen).toHaveLength(0);
 });
 
+test('an address the page\'s Content-Security-Policy refuses is named under the field, with what is allowed, and nothing is sent', async ({ tally, page }) => {
+  await tally.open();
+  const sent: string[] = [];
+  page.on('request', (r) => { if (r.url().includes('corp.example')) sent.push(r.url()); });
+  await connect(page, { provider: 'elastic', token: 'secret-elastic', base: 'https://billing.corp.example:8443/elastic' });
+  const message = page.getByTestId('connect-base-error');
+  await expect(message).toContainText('This page is not allowed to connect to https://billing.corp.example:8443 (its Content-Security-Policy).');
+  // 'self' is shown as the page's own origin, and the providers' hosts are listed.
+  await expect(message).toContainText(`It may connect to: ${new URL(page.url()).origin}, http://127.0.0.1:*`);
+  await expect(message).toContainText('https://api.elastic-cloud.com');
+  await expect(page.getByTestId('connect-base')).toBeFocused();
+  await expect(page.getByTestId('connect-field-error')).toHaveText('One field needs attention.');
+  expect(sent).toHaveLength(0);
+  // An allowed address is fetched as before.
+  await page.getByTestId('connect-base').fill(`${MOCK}/elastic`);
+  await page.getByTestId('connect-submit').click();
+  await expect(page.getByTestId('info')).toContainText('Fetched');
+});
+
 test('the credential stays out of the URL, the DOM text and storage unless the user opts in', async ({ tally, page }) => {
   await tally.open();
   const token = 'super-secret-token-123';

@@ -137,6 +137,41 @@ test('USD usage beside EUR usage is summed once the user gives an exchange rate 
   expect(total).toBeCloseTo(subscriptions + Number(expected('hyperstack').total) / 2, 1);
 });
 
+test('the missing exchange rate is asked for under the message that needs it, and the sum follows', async ({ tally, page }) => {
+  await tally.open();
+  await tally.goTo('data');
+  await page.getByTestId('file-input').setInputFiles([join(repo, 'fixtures', 'aether', 'usage.json'), join(repo, 'fixtures', 'hyperstack', 'usage.json')]);
+  await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+  await tally.goTo('breakdown');
+  await expect(page.getByTestId('breakdown-error')).toContainText('cannot add USD amounts to EUR amounts without an exchange rate');
+  await expect(page.getByTestId('rate-form')).toBeVisible();
+  await tally.goTo('summary');
+  const form = page.getByTestId('rate-form');
+  await expect(form.locator('label')).toHaveText('1 USD =');
+  const input = page.getByTestId('rate-input');
+  await page.getByTestId('rate-submit').click();
+  await expect(page.getByTestId('rate-error')).toHaveText('Enter how many EUR one USD is worth.');
+  await expect(input).toBeFocused();
+  await expect(input).toHaveAttribute('aria-describedby', 'missing-rate-error');
+  await input.fill('abc');
+  await expect(page.getByTestId('rate-error')).toHaveCount(0);
+  await input.press('Enter');
+  await expect(page.getByTestId('rate-error')).toHaveText('Expected a number, found "abc".');
+  await expect(input).toHaveValue('abc');
+  await input.fill('0.5');
+  await tally.screenshot('missing-rate', artifacts);
+  await input.press('Enter');
+  await expect(page.getByTestId('info')).toContainText('1 USD = 0.5 EUR is in the current price book now');
+  await expect(tally.currency).toHaveText('EUR');
+  const subscriptions = Number(expected('aether').by_category.find((c: { key: string }) => c.key === 'subscription').total);
+  const total = Number(await tally.total.getAttribute('data-value'));
+  expect(total).toBeCloseTo(subscriptions + Number(expected('hyperstack').total) / 2, 1);
+  // The rate is where prices are edited, to change later.
+  await tally.goTo('whatif');
+  await expect(page.getByTestId('fx-currency')).toHaveValue('USD');
+  await expect(page.locator('input[data-path="fx.USD"]')).toHaveValue('0.5');
+});
+
 test('removing a loaded chip moves the focus to the next chip, and with none left to "Load other data"', async ({ tally, page }) => {
   await tally.open();
   await tally.goTo('data');
