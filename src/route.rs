@@ -1,6 +1,7 @@
-//! The view in the page's address (`?view=breakdown`): a view can be bookmarked, reloaded and
-//! opened in a new tab, and the browser's Back and Forward move between views. Only the full page
-//! does this; an embedded Tally never touches its host page's address or history.
+//! The view in the page's address (`?view=breakdown`, and the Breakdown's `by` and drilled-in
+//! `month`): a view can be bookmarked, reloaded and opened in a new tab, and the browser's Back and
+//! Forward move between views and out of a month. Only the full page does this; an embedded Tally
+//! never touches its host page's address or history.
 
 use leptos::prelude::*;
 
@@ -9,27 +10,66 @@ use crate::state::{AppState, View};
 /// The query parameter that names the view.
 const PARAM: &str = "view";
 
-/// The view the page's address names; `None` without one (or with one Tally does not know).
-pub fn view_in_url() -> Option<View> {
+/// Parameters that belong to one view, dropped when another view is shown.
+const VIEW_PARAMS: [&str; 2] = ["month", "by"];
+
+fn params() -> Option<web_sys::UrlSearchParams> {
     let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    View::from_id(&params.get(PARAM)?)
+    web_sys::UrlSearchParams::new_with_str(&search).ok()
 }
 
-/// This page's address showing `view`: the other parameters (`as_of`) stay, the Summary needs no
-/// parameter, and the fragment goes (a shared scenario is read once, at start).
+/// The address with these parameters, keeping the path (the fragment goes: a shared scenario is
+/// read once, at start).
+fn with_params(params: &web_sys::UrlSearchParams) -> String {
+    let query = String::from(params.to_string());
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    if query.is_empty() { path } else { format!("{path}?{query}") }
+}
+
+/// A parameter of the page's address (`month`), when it has one.
+pub fn param(name: &str) -> Option<String> {
+    params()?.get(name)
+}
+
+/// Sets a parameter of the page's address (`None` removes it). `step` makes it a step the
+/// browser's Back undoes (drilling into a month); otherwise the address is only kept current (the
+/// chosen grouping).
+pub fn set_param(name: &str, value: Option<&str>, step: bool) {
+    let Some(params) = params() else { return };
+    if params.get(name).as_deref() == value {
+        return;
+    }
+    match value {
+        Some(v) => params.set(name, v),
+        None => params.delete(name),
+    }
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else { return };
+    let url = with_params(&params);
+    let _ = if step {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    };
+}
+
+/// The view the page's address names; `None` without one (or with one Tally does not know).
+pub fn view_in_url() -> Option<View> {
+    View::from_id(&param(PARAM)?)
+}
+
+/// This page's address showing `view`: the other parameters (`as_of`) stay, but not another
+/// view's own; the Summary needs no parameter.
 pub fn href(view: View) -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else { return String::new() };
-    let search = location.search().unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return String::new() };
+    let Some(params) = params() else { return String::new() };
+    for name in VIEW_PARAMS {
+        params.delete(name);
+    }
     if view == View::Summary {
         params.delete(PARAM);
     } else {
         params.set(PARAM, view.id());
     }
-    let query = String::from(params.to_string());
-    let path = location.pathname().unwrap_or_default();
-    if query.is_empty() { path } else { format!("{path}?{query}") }
+    with_params(&params)
 }
 
 /// Keeps the address and the view in step, both ways, and the window's title naming the view.

@@ -4,6 +4,7 @@ use tally_core::{Breakdown, Dimension};
 
 use crate::components::{BarChart, ChartSeries, ComputeError};
 use crate::format;
+use crate::route;
 use crate::state::AppState;
 
 /// The dimensions a user can break costs down by.
@@ -38,8 +39,27 @@ struct Line {
 #[component]
 pub fn BreakdownPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let dim = RwSignal::new(Dimension::ResourceType);
-    let month = RwSignal::new(None::<String>);
+    // The full page keeps the grouping and the drilled-in month in its address (a link or a reload
+    // shows the same days; Back leaves the month); an embedded breakdown keeps them to itself.
+    let routed = !state.embedded;
+    let month_in_url = move || route::param("month").filter(|m| tally_core::Month::parse(m).is_some());
+    let dim_in_url = move || {
+        route::param("by").and_then(|v| v.parse::<Dimension>().ok()).filter(|d| GROUPINGS.iter().any(|(g, _)| g == d)).unwrap_or(Dimension::ResourceType)
+    };
+    let dim = RwSignal::new(if routed { dim_in_url() } else { Dimension::ResourceType });
+    let month = RwSignal::new(if routed { month_in_url() } else { None });
+    if routed {
+        Effect::new(move |_| route::set_param("month", month.get().as_deref(), true));
+        Effect::new(move |_| {
+            let d = dim.get();
+            route::set_param("by", (d != Dimension::ResourceType).then(|| d.id()), false);
+        });
+        let back_and_forward = window_event_listener(leptos::ev::popstate, move |_| {
+            month.try_set(month_in_url());
+            dim.try_set(dim_in_url());
+        });
+        on_cleanup(move || back_and_forward.remove());
+    }
     let sort = RwSignal::new((SortBy::Period, true));
     // The month just left by "Back to months": its row takes the focus once it is drawn again, so a
     // keyboard user lands where they were instead of at the top of the page.
@@ -113,7 +133,7 @@ pub fn BreakdownPage() -> impl IntoView {
                         let v = event_target_value(&ev);
                         if let Ok(d) = v.parse::<Dimension>() { dim.set(d) }
                     }>
-                        {GROUPINGS.iter().map(|(d, label)| view! { <option value=d.id() selected=*d == Dimension::ResourceType>{*label}</option> }).collect_view()}
+                        {GROUPINGS.iter().map(|(d, label)| view! { <option value=d.id() selected=*d == dim.get_untracked()>{*label}</option> }).collect_view()}
                     </select>
                 </label>
                 {move || match month.get() {
@@ -136,6 +156,9 @@ pub fn BreakdownPage() -> impl IntoView {
                 _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Err(e) => view! { <ComputeError failure=e testid="breakdown-error"/> }.into_any(),
                 Ok(Lines { rows, .. }) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
+                Ok(Lines { rows, .. }) if rows.is_empty() && state.datasets.with(|d| !d.is_empty()) && month.get().is_some() => view! {
+                    <p class="empty" data-testid="empty-month">"Nothing was charged in "{month.get().map(|m| format::month_label(&m))}"."</p>
+                }.into_any(),
                 Ok(Lines { rows, .. }) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
                 Ok(Lines { total, currency, .. }) => {
                     let cur = currency.clone();

@@ -100,6 +100,38 @@ test('each view has its own address: reload keeps it, Back and Forward move betw
   await other.close();
 });
 
+test('the breakdown keeps its grouping and drilled-in month in the address: reload shows the same days, Back leaves the month', async ({ tally, page }) => {
+  await tally.open();
+  const exp = expected('aether');
+  const first = exp.by_month[0];
+  await tally.goTo('breakdown');
+  await page.getByTestId('breakdown-dimension').selectOption('category');
+  // Choosing a grouping keeps the address current without a step for Back.
+  await expect(page).toHaveURL(/view=breakdown&by=category$/);
+  await page.getByTestId('chart-bar').first().click();
+  await expect(page).toHaveURL(new RegExp(`view=breakdown&by=category&month=${first.key}$`));
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', first.total);
+  await page.reload();
+  await expect(page.getByTestId('back-to-months')).toBeVisible();
+  await expect(page.getByTestId('breakdown-dimension')).toHaveValue('category');
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', first.total);
+  await page.goBack();
+  await expect(page.getByTestId('back-to-months')).toHaveCount(0);
+  await expect(page).toHaveURL(/view=breakdown&by=category$/);
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', exp.total);
+  await page.goForward();
+  await expect(page.getByTestId('back-to-months')).toBeVisible();
+  // Another view's address drops the Breakdown's own parameters.
+  await tally.goTo('summary');
+  await expect(page).toHaveURL(/\?as_of=2026-11-23T12(:|%3A)00(:|%3A)00Z$/);
+  // A month with no charges says so, with the way back.
+  await page.goto('/?as_of=2026-11-23T12:00:00Z&view=breakdown&month=1999-01');
+  await expect(page.getByTestId('empty-month')).toHaveText('Nothing was charged in January 1999.');
+  await page.getByTestId('back-to-months').click();
+  await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', exp.total);
+  await expect(page).toHaveURL(/view=breakdown$/);
+});
+
 test('pasting a body adds it; a broken body names the field and keeps the text', async ({ tally, page }) => {
   await tally.open();
   await tally.goTo('data');
