@@ -28,6 +28,7 @@ pub fn billable_hours(minutes: u64) -> u64 {
 
 /// Which charges an adjustment applies to: each present field must equal the charge's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(expecting = "a match object {source, resource_type, unit, resource, category}")]
 #[serde(deny_unknown_fields)]
 pub struct Match {
     /// Provider id.
@@ -72,6 +73,7 @@ impl Match {
 
 /// A charge the scenario adds.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(expecting = "a charge object {source, category, resource_type, unit, month, ...}")]
 #[serde(deny_unknown_fields)]
 pub struct NewCharge {
     /// Provider id (decides the currency).
@@ -267,6 +269,7 @@ impl<'de> serde::de::Visitor<'de> for AdjustmentVisitor {
 
 /// A what-if scenario.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(expecting = "a scenario object {adjustments, ...}")]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// A name for people.

@@ -95,10 +95,11 @@ pub fn forecast(priced: &Priced<'_>) -> Result<Option<Forecast>> {
                     Some(book) if !c.excluded => *entries.entry(Arc::as_ptr(&c.subject) as usize).or_insert_with(|| tiered_entry(book, c)),
                     _ => None,
                 };
-                let whole_month = matches!(placement_of(c.period, &priced.ctx), Placement::Span(_, end) if end >= month.end());
+                let whole_month = runs_to_month_end(c.period, &priced.ctx, month);
                 match (c.period, entry) {
                     // What it cost so far; the rest of the month is added below, by the minute.
-                    (Period::RunningSince(_), _) if bills_by_the_minute(c) => cost,
+                    // (One that starts after `as_of` has cost nothing so far.)
+                    (Period::RunningSince(start), _) if bills_by_the_minute(c) => if start < as_of { cost } else { Decimal::ZERO },
                     (_, Some(entry)) => {
                         let q = tiered.entry(entry).or_default();
                         if whole_month {
@@ -145,7 +146,10 @@ fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: De
         return Ok((None, None));
     }
     let overflow = || Error::overflow("CU forecast".to_string());
-    let mut used = Decimal::ZERO;
+    // As the forecast's total counts them: CU so far, to be extrapolated, and a day under way on
+    // the month's last day, taken as it is.
+    // The pace (for the day the credits run out) is every CU used so far.
+    let (mut to_extrapolate, mut as_it_is, mut used) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let mut remaining = Decimal::ZERO;
     for u in &cu {
         for c in &u.charges {
@@ -153,6 +157,8 @@ fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: De
                 if Month::of(start) == month {
                     let part = c.quantity.checked_mul(share_so_far(c.period, ctx, month)).ok_or_else(overflow)?;
                     used = used.checked_add(part).ok_or_else(overflow)?;
+                    let (sum, amount) = if runs_to_month_end(c.period, ctx, month) { (&mut as_it_is, c.quantity) } else { (&mut to_extrapolate, part) };
+                    *sum = sum.checked_add(amount).ok_or_else(overflow)?;
                 }
             }
         }
@@ -161,9 +167,9 @@ fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: De
         }
     }
     if elapsed_hours <= Decimal::ZERO {
-        return Ok((Some(used), None));
+        return Ok((to_extrapolate.checked_add(as_it_is), None));
     }
-    let by_end = used.checked_mul(month_hours).and_then(|v| v.checked_div(elapsed_hours)).ok_or_else(overflow)?;
+    let by_end = to_extrapolate.checked_mul(month_hours).and_then(|v| v.checked_div(elapsed_hours)).and_then(|v| v.checked_add(as_it_is)).ok_or_else(overflow)?;
     let per_hour = used.checked_div(elapsed_hours).ok_or_else(overflow)?;
     let run_out = if per_hour <= Decimal::ZERO {
         None
@@ -176,6 +182,14 @@ fn cu_forecast(usages: &[&Usage], ctx: &Context, month: Month, elapsed_hours: De
         hours.and_then(|h| as_of.checked_add_signed(Duration::hours(h))).map(|t| t.date_naive())
     };
     Ok((Some(by_end), run_out))
+}
+
+/// Whether a charge's period is under way at `as_of` and already runs to the month's end (an
+/// Elastic deployment billed for the whole month): its amount is the month's as it is, and
+/// extrapolating it would count the rest of the month twice. A period that starts at or after
+/// `as_of` is not under way: what a body records after `as_of` is not usage so far.
+fn runs_to_month_end(period: Period, ctx: &Context, month: Month) -> bool {
+    matches!(placement_of(period, ctx), Placement::Span(start, end) if end >= month.end() && start < ctx.as_of)
 }
 
 /// A book entry's quantity in the forecast month: used so far (to be extrapolated), and in charges

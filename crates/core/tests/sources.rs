@@ -348,3 +348,96 @@ fn a_reported_total_too_large_for_cents_is_an_error_not_a_figure_without_them() 
     let e = summarize(&price(&[&u], None, ctx("2026-11-23T12:00:00Z")).unwrap()).unwrap_err().to_string();
     assert_eq!(e, "number out of range: reported_total 79228162514264337593543950335 is too large to write with 2 decimals");
 }
+
+/// A Hyperstack resource, for the forecast cases below.
+fn hs_resource(id: u32, create: &str, terminate: Option<&str>, per_minute: Option<&str>, bill: &str) -> String {
+    let terminate = terminate.map_or("null".to_string(), |t| format!("\"{t}\""));
+    let per_minute = per_minute.unwrap_or("null");
+    format!(
+        r#"{{"resource_id": {id}, "resource_type": "vm", "name": "r{id}", "organization_id": 1, "bill_per_minute": {per_minute},
+        "create_time": "{create}", "terminate_time": {terminate}, "total_up_time": 1440, "total_bill": {bill},
+        "active": {}, "exclude_billing": false}}"#,
+        terminate == "null"
+    )
+}
+
+#[test]
+fn usage_whose_period_starts_after_as_of_is_not_usage_so_far_even_when_it_ends_at_month_end() {
+    // At Nov 15 00:00, 336 of November's 720 hours have passed. A ran on Nov 1 (10.00); B runs
+    // on Nov 30, wholly after as_of: neither counted as it is nor extrapolated (DECISIONS).
+    let a = hs_resource(1, "2026-11-01T00:00:00Z", Some("2026-11-02T00:00:00Z"), None, "10");
+    let later = |end: &str| hs_resource(2, "2026-11-30T00:00:00Z", Some(end), None, "1000");
+    let forecast = |b: &str| {
+        let body = format!(r#"{{"message": "ok", "status": true, "data": [{a}, {b}]}}"#);
+        summary(&body, "2026-11-15T00:00:00Z").forecast.unwrap().total.to_string()
+    };
+    // 10 x 720 / 336 = 21.43, whether B ends at the month's end, a second later or a day earlier.
+    assert_eq!(forecast(&later("2026-12-01T00:00:00Z")), "21.43");
+    assert_eq!(forecast(&later("2026-12-01T00:00:01Z")), "21.43");
+    assert_eq!(forecast(&hs_resource(2, "2026-11-29T00:00:00Z", Some("2026-11-30T00:00:00Z"), None, "1000")), "21.43");
+    // Under way at as_of and running to the month's end, it counts as it is (the rest of its
+    // month is in it already): 10 x 720 / 336 + 1000.
+    assert_eq!(forecast(&hs_resource(2, "2026-11-14T00:00:00Z", Some("2026-12-01T00:00:00Z"), None, "1000")), "1021.43");
+
+    // The same for Elastic deployment periods.
+    let elastic = r#"{"total_cost": 1010, "deployments": [
+      {"deployment_id": "d1", "deployment_name": "a", "costs": {"total": 10, "dimensions": []}, "hourly_rate": 0, "period": {"start": "2026-11-01", "end": "2026-11-02"}},
+      {"deployment_id": "d2", "deployment_name": "b", "costs": {"total": 1000, "dimensions": []}, "hourly_rate": 0, "period": {"start": "2026-11-30", "end": "2026-12-01"}}]}"#;
+    assert_eq!(summary(elastic, "2026-11-15T00:00:00Z").forecast.unwrap().total.to_string(), "21.43");
+}
+
+#[test]
+fn a_running_resource_that_starts_after_as_of_adds_only_its_minutes_to_month_end() {
+    // Started Nov 20, 0.01 a minute: 11 days x 1,440 minutes x 0.01 = 158.40; its total_bill,
+    // recorded after as_of, is not usage so far.
+    let body = format!(r#"{{"message": "ok", "status": true, "data": [{}]}}"#, hs_resource(1, "2026-11-20T00:00:00Z", None, Some("0.01"), "5"));
+    assert_eq!(summary(&body, "2026-11-10T00:00:00Z").forecast.unwrap().total.to_string(), "158.40");
+}
+
+#[test]
+fn cu_used_by_month_end_and_the_forecast_total_agree_on_days_after_as_of_and_the_last_day() {
+    let body = r#"{"code": 0, "message": "ok", "requestId": "r1", "data": {"yearMonth": "2026-11", "daily": [
+      {"date": "2026-11-10", "used": 10, "breakdown": [{"count": 1, "cu": 10, "nodeType": "a", "type": "trigger"}]},
+      {"date": "2026-11-30", "used": 4, "breakdown": [{"count": 1, "cu": 4, "nodeType": "a", "type": "trigger"}]}],
+      "summary": {"deposited": 100, "granted": 0, "used": 14}}}"#;
+    // Nov 30 is after Nov 15: 10 x 720 / 336.
+    let f = summary(body, "2026-11-15T00:00:00Z").forecast.unwrap();
+    assert_eq!((f.total.to_string(), f.cu_by_month_end.map(|c| c.to_string())), ("21.4286".into(), Some("21.4286".into())));
+    // On Nov 30 at noon the last day is under way and runs to the month's end: as it is, in both.
+    let f = summary(body, "2026-11-30T12:00:00Z").forecast.unwrap();
+    assert_eq!(Some(f.total), f.cu_by_month_end);
+    assert!(f.total >= rust_decimal::Decimal::from(14), "never less than the month's CU so far: {}", f.total);
+}
+
+#[test]
+fn an_error_body_with_a_malformed_payload_is_still_the_providers_error() {
+    assert_eq!(err(r#"{"code": 402, "message": "insufficient credits", "requestId": "r1", "data": {}}"#), "CU usage API error 402: insufficient credits");
+    assert_eq!(err(r#"{"success": false, "error": {"code": "E1", "message": "nope"}, "data": {"daily": "x"}}"#), "CU usage API error E1: nope");
+    assert_eq!(err(r#"{"status": false, "message": "denied", "error_reason": "forbidden", "data": [{"x": 1}]}"#), "Hyperstack API error forbidden: denied");
+    assert_eq!(err(r#"{"error": {"code": "unauthenticated", "message": "Missing"}, "items": [{"id": 1}]}"#), "Aether API error unauthenticated: Missing");
+    assert_eq!(err(r#"{"errors": [{"code": "x.y", "message": "bad"}], "deployments": [{"deployment_id": 5}]}"#), "Elastic Cloud API error x.y: bad");
+    // A success body with a malformed payload is still a field error, with its path.
+    assert_eq!(err(r#"{"code": 0, "message": "ok", "requestId": "r", "data": {}}"#), "data: missing field `summary`");
+    // No code in the body: said so, the same way for every provider.
+    assert_eq!(err(r#"{"status": false, "message": "Internal"}"#), "Hyperstack API error (no code): Internal");
+}
+
+#[test]
+fn aether_error_keys_beside_cu_envelope_keys_are_ambiguous() {
+    let e = err(r#"{"code": 401, "message": "bad token", "requestId": "r1", "error": {"code": "unauthenticated", "message": "Missing"}}"#);
+    assert_eq!(e, "ambiguous body: it has keys of Aether and CU usage; choose the source explicitly");
+    let forced = read_usage(br#"{"code": 401, "message": "bad token", "requestId": "r1", "error": {"code": "unauthenticated", "message": "Missing"}}"#, Some(Source::Cu));
+    assert_eq!(forced.unwrap_err().to_string(), "CU usage API error 401: bad token");
+}
+
+#[test]
+fn a_wrong_shape_is_described_in_the_providers_terms_not_the_readers_type_names() {
+    for (body, said) in [
+        (r#"{"total_cost": 1, "deployments": [{"deployment_id": "d", "costs": "x"}]}"#, r#"deployments[0].costs: expected a costs object {total, dimensions}, found "x""#),
+        (r#"{"error": "unauthorized"}"#, r#"error: expected an error object {code, message}, found "unauthorized""#),
+        (r#"{"message": "ok", "status": true, "data": ["x"]}"#, "data[0]: expected a resource object {resource_id, resource_type, total_bill, ...}, found \"x\""),
+    ] {
+        assert_eq!(err(body), said);
+        assert!(!err(body).contains("struct"));
+    }
+}

@@ -113,6 +113,7 @@ impl Model {
 }
 
 #[derive(Deserialize, Serialize, Default)]
+#[serde(expecting = "a price book object {currency, prices, ...}")]
 #[serde(deny_unknown_fields)]
 struct BookWire {
     currency: Option<String>,
@@ -125,6 +126,7 @@ struct BookWire {
 }
 
 #[derive(Deserialize, Serialize)]
+#[serde(expecting = "a price object {source, resource_type, unit, model, ...}")]
 #[serde(deny_unknown_fields)]
 struct EntryWire {
     source: Option<String>,
@@ -140,6 +142,7 @@ struct EntryWire {
 }
 
 #[derive(Deserialize, Serialize)]
+#[serde(expecting = "a tier object {up_to, unit_price}")]
 #[serde(deny_unknown_fields)]
 struct TierWire {
     up_to: Option<AmountWire>,

@@ -157,6 +157,7 @@ impl<'de> Deserialize<'de> for AetherItem<'de> {
 
 /// A flat monthly fee as the API sends it.
 #[derive(Deserialize)]
+#[serde(expecting = "a subscription object {kind, name, amount_eur}")]
 pub(super) struct AetherSubscription<'a> {
     #[serde(borrow)]
     kind: Cow<'a, str>,
@@ -239,7 +240,7 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
         }
         return Err(Error::new(ErrorKind::Provider {
             source: Source::Aether,
-            code: err.code.map_or_else(|| "unknown".into(), |c| c.0),
+            code: err.code.map_or_else(|| "(no code)".into(), |c| c.0),
             message,
         }));
     }

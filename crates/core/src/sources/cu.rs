@@ -13,6 +13,7 @@ use crate::time::{day_start, Month};
 
 /// `data` of a success body.
 #[derive(Deserialize)]
+#[serde(expecting = "a usage object {yearMonth, daily, summary}")]
 pub(super) struct CuData<'a> {
     #[serde(rename = "yearMonth", borrow)]
     year_month: Option<Cow<'a, str>>,
@@ -22,6 +23,7 @@ pub(super) struct CuData<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a day object {date, used, breakdown}")]
 struct CuDay<'a> {
     date: Ts,
     used: Num,
@@ -30,6 +32,7 @@ struct CuDay<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a breakdown object {count, cu, nodeType, type}")]
 struct CuRow<'a> {
     count: Option<u64>,
     cu: Num,
@@ -40,6 +43,7 @@ struct CuRow<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a summary object {deposited, granted, used}")]
 struct CuSummary {
     deposited: Num,
     granted: Num,
@@ -49,8 +53,8 @@ struct CuSummary {
 pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage> {
     if e.success == Some(false) {
         let (code, message) = e.error.map_or_else(
-            || ("error".to_string(), "no message".to_string()),
-            |err| (err.code.map_or_else(|| "error".into(), |c| c.0), err.message.map_or_else(|| "no message".into(), Cow::into_owned)),
+            || ("(no code)".to_string(), "no message".to_string()),
+            |err| (err.code.map_or_else(|| "(no code)".into(), |c| c.0), err.message.map_or_else(|| "no message".into(), Cow::into_owned)),
         );
         return Err(Error::new(ErrorKind::Provider { source: Source::Cu, code, message }));
     }
@@ -64,7 +68,7 @@ pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage>
     let data = match e.data {
         Some(Data::Cu(d)) => d,
         Some(Data::Resources(_)) => return Err(Error::field("data", "expected a usage object, found an array")),
-        Some(Data::Null) | None => return Err(Error::field("data", "missing: a CU success body holds its usage in data")),
+        Some(Data::Null | Data::Skipped { .. }) | None => return Err(Error::field("data", "missing: a CU success body holds its usage in data")),
     };
     let month = match data.year_month.as_deref() {
         Some(text) => Some(Month::parse(text).ok_or_else(|| {

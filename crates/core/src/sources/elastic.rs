@@ -12,6 +12,7 @@ use crate::num::{Num, Ts};
 
 /// One deployment as the API sends it.
 #[derive(Deserialize)]
+#[serde(expecting = "a deployment object {deployment_id, costs}")]
 pub(super) struct Deployment<'a> {
     #[serde(borrow)]
     deployment_id: Cow<'a, str>,
@@ -22,6 +23,7 @@ pub(super) struct Deployment<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a costs object {total, dimensions}")]
 struct Costs<'a> {
     total: Num,
     /// Missing, `null` and `[]` all mean "no dimensions": one `capacity` charge (SPEC 1.3).
@@ -30,6 +32,7 @@ struct Costs<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a dimension object {type, cost}")]
 struct Dimension<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
@@ -37,6 +40,7 @@ struct Dimension<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a period object {start, end}")]
 struct DeploymentPeriod {
     start: Ts,
     end: Ts,
@@ -44,6 +48,7 @@ struct DeploymentPeriod {
 
 /// One entry of `errors[]`.
 #[derive(Deserialize)]
+#[serde(expecting = "an error object {code, message}")]
 pub(super) struct ElasticError<'a> {
     #[serde(borrow)]
     code: Option<Cow<'a, str>>,

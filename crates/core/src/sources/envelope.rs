@@ -49,6 +49,8 @@ pub(super) enum Data<'a> {
     Resources(Vec<HsResource<'a>>),
     Cu(CuData<'a>),
     Null,
+    /// Not read: only whether it was an object (the error-body probe).
+    Skipped { object: bool },
 }
 
 /// An error code that one provider writes as a string and another as a number.
@@ -57,6 +59,7 @@ pub(super) struct Code(pub String);
 
 /// `{code, message, details?}` (Aether's `error`, the CU platform's second envelope).
 #[derive(Deserialize)]
+#[serde(expecting = "an error object {code, message}")]
 pub(super) struct ErrorObject<'a> {
     pub code: Option<Code>,
     #[serde(borrow)]
@@ -67,6 +70,7 @@ pub(super) struct ErrorObject<'a> {
 
 /// One entry of Aether's `error.details`.
 #[derive(Deserialize)]
+#[serde(expecting = "an error detail object {field, code, message}")]
 pub(super) struct ErrorDetail<'a> {
     #[serde(borrow)]
     pub field: Option<Cow<'a, str>>,
@@ -80,6 +84,10 @@ pub(super) struct EnvelopeSeed<'i> {
     pub body_len: usize,
     /// Told how many usage items have been read, now and then (see `read_usage_with_progress`).
     pub progress: &'i mut dyn FnMut(usize),
+    /// Reads only what says whether this is an error body: the payload keys (`items`, `data`,
+    /// `deployments`, `subscriptions` and the totals) are noted and skipped, so an error body
+    /// whose payload is malformed is still told apart (see `sources::provider_error_in`).
+    pub skip_payload: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
@@ -112,6 +120,12 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope<'de>, A::Error> {
         let mut e = Envelope::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if self.skip_payload {
+                if let Some(known) = skip_payload(&key, &mut e, &mut map)? {
+                    e.keys.push(known);
+                    continue;
+                }
+            }
             let known: &'static str = match key.as_ref() {
                 "period_start" => { once(&mut e.period_start, &mut map, "period_start")?; "period_start" }
                 "period_end" => { once(&mut e.period_end, &mut map, "period_end")?; "period_end" }
@@ -148,6 +162,69 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
             e.keys.push(known);
         }
         Ok(e)
+    }
+}
+
+/// Skips a payload key's value, noting that it was there (and, for `data`, whether it is an
+/// object: CU detection looks at that); `None` for the keys an error body is told by.
+fn skip_payload<'de, A: MapAccess<'de>>(key: &str, e: &mut Envelope<'de>, map: &mut A) -> std::result::Result<Option<&'static str>, A::Error> {
+    let known = match key {
+        "items" => { e.items = Some(Vec::new()); "items" }
+        "subscriptions" => { e.subscriptions = Some(Vec::new()); "subscriptions" }
+        "deployments" => { e.deployments = Some(Vec::new()); "deployments" }
+        "period_start" => "period_start",
+        "period_end" => "period_end",
+        "total_eur" => "total_eur",
+        "total_cost" => "total_cost",
+        "data" => {
+            e.data = Some(map.next_value::<DataKind>()?.0);
+            return Ok(Some("data"));
+        }
+        _ => return Ok(None),
+    };
+    map.next_value::<IgnoredAny>()?;
+    Ok(Some(known))
+}
+
+/// `data` read only for its kind: [`Data::Skipped`] with whether it is an object.
+struct DataKind(Data<'static>);
+
+impl<'de> Deserialize<'de> for DataKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct KindVisitor;
+        impl<'de> Visitor<'de> for KindVisitor {
+            type Value = DataKind;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Null))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<DataKind, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(DataKind(Data::Skipped { object: true }))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<DataKind, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<DataKind, E> {
+                Ok(DataKind(Data::Skipped { object: false }))
+            }
+        }
+        d.deserialize_any(KindVisitor)
     }
 }
 
@@ -221,9 +298,9 @@ impl Envelope<'_> {
     /// Which providers this shape could come from (SPEC 1: auto-detection decides by shape).
     fn candidates(&self) -> Vec<Source> {
         let mut out = Vec::new();
-        let cu_envelope = self.has("success") || (self.has("code") && (self.has("requestId") || matches!(self.data, Some(Data::Cu(_)))));
+        let cu_envelope = self.has("success") || (self.has("code") && (self.has("requestId") || matches!(self.data, Some(Data::Cu(_) | Data::Skipped { object: true }))));
         if ["items", "subscriptions", "total_eur", "period_start"].iter().any(|k| self.has(k))
-            || (self.has("error") && !cu_envelope)
+            || (self.has("error") && !self.has("success"))
         {
             out.push(Source::Aether);
         }

@@ -14,6 +14,7 @@ use crate::num::{Num, Ts};
 
 /// One resource as the API sends it.
 #[derive(Deserialize)]
+#[serde(expecting = "a resource object {resource_id, resource_type, total_bill, ...}")]
 pub(super) struct HsResource<'a> {
     resource_id: IdText,
     #[serde(borrow)]
@@ -64,13 +65,13 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
     if e.status == Some(false) {
         return Err(Error::new(ErrorKind::Provider {
             source: Source::Hyperstack,
-            code: e.error_reason.map_or_else(|| "error".into(), Cow::into_owned),
+            code: e.error_reason.map_or_else(|| "(no code)".into(), Cow::into_owned),
             message: e.message.map_or_else(|| "no message".into(), Cow::into_owned),
         }));
     }
     let resources = match e.data {
         Some(Data::Resources(r)) => r,
-        Some(Data::Null) | None => return Err(Error::field("data", "missing: a Hyperstack success body lists its resources in data[]")),
+        Some(Data::Null | Data::Skipped { .. }) | None => return Err(Error::field("data", "missing: a Hyperstack success body lists its resources in data[]")),
         Some(Data::Cu(_)) => return Err(Error::field("data", "expected an array of resources, found an object")),
     };
     let mut interner = Interner::default();

@@ -179,8 +179,27 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
         return read;
     }
     let mut interner = Interner::default();
-    let envelope = parse_envelope(text_of(bytes)?, &mut interner, progress)?;
+    let text = text_of(bytes)?;
+    let envelope = parse_envelope(text, &mut interner, progress).map_err(|e| match e.kind() {
+        ErrorKind::Field { .. } | ErrorKind::Overflow(_) => provider_error_in(text, source).unwrap_or(e),
+        _ => e,
+    })?;
     convert(envelope, source, &mut interner)
+}
+
+/// A body the reader stopped in may still be a provider's error body with something unexpected
+/// where a success body has its payload (`{"code": 402, "message": ..., "data": {}}`): SPEC 1
+/// reports that as the provider's error, not as a shape mismatch. Read again for the error keys
+/// only; paid only by bodies that fail.
+fn provider_error_in(text: &str, source: Option<Source>) -> Option<Error> {
+    use serde::de::DeserializeSeed;
+    let mut interner = Interner::default();
+    let seed = envelope::EnvelopeSeed { interner: &mut interner, body_len: 0, progress: &mut |_| {}, skip_payload: true };
+    let envelope = seed.deserialize(&mut serde_json::Deserializer::from_str(text)).ok()?;
+    match convert(envelope, source, &mut interner) {
+        Err(e) if matches!(e.kind(), ErrorKind::Provider { .. }) => Some(e),
+        _ => None,
+    }
 }
 
 /// The error for a body longer than [`MAX_BODY_BYTES`].
@@ -259,7 +278,7 @@ fn parse_from<'a, R: serde_json::de::Read<'a>>(
 ) -> std::result::Result<Result<Envelope<'a>>, serde_json::Error> {
     use serde::de::DeserializeSeed;
     crate::num::forget_refused_number();
-    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress }).deserialize(&mut *de)?;
+    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress, skip_payload: false }).deserialize(&mut *de)?;
     Ok(de.end().map(|()| envelope).map_err(|e| {
         Error::new(ErrorKind::Syntax {
             message: "unexpected data after the end of the JSON value".into(),
@@ -337,7 +356,7 @@ mod tests {
         use serde::de::DeserializeSeed;
         crate::json_path::names_the_tracked_path(
             text,
-            |de| (EnvelopeSeed { interner: &mut Interner::default(), body_len: 0, progress: &mut |_| {} }).deserialize(de).map(drop),
+            |de| (EnvelopeSeed { interner: &mut Interner::default(), body_len: 0, progress: &mut |_| {}, skip_payload: false }).deserialize(de).map(drop),
             |text| parse_envelope(text, &mut Interner::default(), &mut |_| {}),
         )
     }
