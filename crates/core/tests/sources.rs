@@ -441,3 +441,12 @@ fn a_wrong_shape_is_described_in_the_providers_terms_not_the_readers_type_names(
         assert!(!err(body).contains("struct"));
     }
 }
+
+#[test]
+fn an_elastic_period_that_ends_before_it_starts_is_a_warning_and_the_cost_goes_to_the_start() {
+    let body = r#"{"total_cost": 5, "deployments": [{"deployment_id": "d1", "deployment_name": "search",
+      "costs": {"total": 5, "dimensions": []}, "hourly_rate": 0, "period": {"start": "2026-11-03", "end": "2026-10-01"}}]}"#;
+    let s = summary(body, "2026-11-23T12:00:00Z");
+    assert_eq!(s.warnings, vec!["deployments[0] (search): period.end is before period.start; the whole cost is put in the month it started".to_string()]);
+    assert_eq!(s.by_month.iter().map(|g| (g.key.as_str(), g.total.to_string())).collect::<Vec<_>>(), vec![("2026-11", "5.00".to_string())]);
+}

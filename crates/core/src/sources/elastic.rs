@@ -71,10 +71,19 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
     let mut interner = Interner::default();
     let mut charges = Vec::new();
     let mut periods = Vec::new();
-    for d in e.deployments.unwrap_or_default() {
+    let mut warnings = Vec::new();
+    for (i, d) in e.deployments.unwrap_or_default().into_iter().enumerate() {
         let period = match &d.period {
             Some(p) if p.end.0 >= p.start.0 => Period::Span { start: p.start.0, end: p.end.0 },
-            Some(p) => Period::At(p.start.0),
+            // As a Hyperstack resource that ends before it starts (SPEC 1.2): a data error on the
+            // record, said, with the whole cost at the start.
+            Some(p) => {
+                warnings.push(format!(
+                    "deployments[{i}] ({}): period.end is before period.start; the whole cost is put in the month it started",
+                    d.deployment_name.as_deref().unwrap_or(&d.deployment_id)
+                ));
+                Period::At(p.start.0)
+            }
             None => Period::Unspecified,
         };
         periods.push(period);
@@ -123,7 +132,7 @@ pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
         reported_total: e.total_cost.map(|n| n.0),
         credits: None,
         coverage,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
