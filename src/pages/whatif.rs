@@ -158,11 +158,12 @@ pub fn WhatIfPage() -> impl IntoView {
                         </p>
                     </details>
                 </div>
-                <div>
+                <div id="whatif-results" class="whatif-results" tabindex="-1">
                     <Results comparison=comparison/>
                     <ShareAndExport/>
                 </div>
             </div>
+            {(!state.embedded).then(|| view! { <ComparisonBar comparison=comparison/> })}
         </section>
     }
 }
@@ -344,6 +345,33 @@ fn Results(
                 }.into_any()
             }
         }}
+    }
+}
+
+/// On a narrow screen the comparison sits below every form, a long scroll from the change just
+/// made: a bar at the foot of the screen keeps the scenario's total and difference in sight, and
+/// takes the user to the comparison. (Wide screens show both columns; the bar is hidden there.)
+#[component]
+fn ComparisonBar(comparison: ReadSignal<Option<Result<Comparison, crate::engine::Failure>>>) -> impl IntoView {
+    let jump = move |_| {
+        if let Some(results) = document().get_element_by_id("whatif-results").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            // Focus alone scrolls a tall element only as far as "nearest" takes it: its top is
+            // brought to the top of the screen first.
+            let _ = results.focus();
+            results.scroll_into_view();
+        }
+    };
+    move || {
+        let Some(Ok(c)) = comparison.get() else { return None };
+        let diff: Decimal = c.difference.parse().unwrap_or_default();
+        let m = |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &c.currency);
+        let sign = if diff > Decimal::ZERO { "+" } else { "" };
+        Some(view! {
+            <div class="comparison-bar" data-testid="comparison-bar">
+                <span>"Scenario "<strong data-testid="bar-scenario">{m(&c.scenario)}</strong>" ("<span data-testid="bar-difference">{format!("{sign}{}", m(&c.difference))}</span>")"</span>
+                <button type="button" class="link" data-testid="bar-jump" on:click=jump>"See the comparison"</button>
+            </div>
+        })
     }
 }
 

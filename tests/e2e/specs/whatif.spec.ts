@@ -154,6 +154,27 @@ test('on a phone the comparison fits: names wrap at their separators and a wide 
   await page.screenshot({ path: join(artifacts, 'whatif-phone-table.png') });
 });
 
+test('on a phone a bar at the foot of the screen keeps the scenario in sight and leads to the comparison', async ({ tally, page }) => {
+  await page.setViewportSize({ width: 375, height: 700 });
+  await openWhatIf(tally, page);
+  await addNodes(page, '10, 15, 75');
+  const difference = page.getByTestId('whatif-difference');
+  await expect(difference).not.toHaveAttribute('data-value', '0.00');
+  const bar = page.getByTestId('comparison-bar');
+  await expect(bar).toBeVisible();
+  await expect(bar).toBeInViewport();
+  // The bar says what the comparison says.
+  await expect(page.getByTestId('bar-scenario')).toHaveText((await page.getByTestId('whatif-scenario').innerText()).trim());
+  await expect(page.getByTestId('bar-difference')).toHaveText((await difference.innerText()).trim());
+  await page.screenshot({ path: join(artifacts, 'whatif-phone-bar.png') });
+  await page.getByTestId('bar-jump').click();
+  await expect(page.locator('#whatif-results')).toBeFocused();
+  await expect(page.getByTestId('whatif-scenario')).toBeInViewport();
+  // Wide enough for two columns, the comparison is beside the forms and the bar is not shown.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(bar).toBeHidden();
+});
+
 test('a share link opened in a fresh browser restores the scenario exactly', async ({ tally, page, browser }) => {
   await openWhatIf(tally, page);
   const shown = page.getByTestId('whatif-difference');
