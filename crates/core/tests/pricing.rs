@@ -309,3 +309,16 @@ fn a_negative_scale_factor_is_refused() {
     assert_eq!(e, "adjustments[0].factor: must not be negative (0 removes the usage)");
     assert!(tally_core::estimate(&scenario("0"), &[&u], None, ctx("2026-11-23T12:00:00Z")).is_ok());
 }
+
+#[test]
+fn currency_codes_in_a_book_are_read_in_capitals() {
+    let hs = usage(r#"{"message": "ok", "status": true, "data": [{"resource_id": 1, "resource_type": "vm", "name": "a",
+      "organization_id": 1, "bill_per_minute": null, "create_time": "2026-11-01T00:00:00Z", "terminate_time": "2026-11-02T00:00:00Z",
+      "total_up_time": 1440, "total_bill": 10, "active": false, "exclude_billing": false}]}"#);
+    let lower = book(r#"{"currency": " eur", "fx": {"usd": "0.5"}, "prices": []}"#);
+    assert_eq!(lower.currency.as_deref(), Some("EUR"));
+    let s = run(&[&hs], Some(&lower), "2026-11-23T12:00:00Z");
+    assert_eq!((s.currency.as_str(), s.total.to_string()), ("EUR", "5.00".to_string()));
+    let twice = PriceBook::parse(br#"{"fx": {"USD": "0.5", "usd": "0.6"}, "prices": []}"#).unwrap_err().to_string();
+    assert_eq!(twice, "fx.usd: a second rate for USD");
+}

@@ -274,12 +274,17 @@ impl BookWire {
                 return Err(Error::invalid("currency", "must not be empty"));
             }
         }
+        // Currency codes are ISO 4217's capitals (or ECU, CU): "eur" is EUR, not a currency of its
+        // own that no amount could ever be added to.
         let mut fx = BTreeMap::new();
         for (k, v) in self.fx {
             if v.0 <= Decimal::ZERO {
                 return Err(Error::invalid(format!("fx.{k}"), format!("a rate must be positive, found {}", v.0)));
             }
-            fx.insert(k, v.0);
+            let code = k.trim().to_ascii_uppercase();
+            if fx.insert(code.clone(), v.0).is_some() {
+                return Err(Error::invalid(format!("fx.{k}"), format!("a second rate for {code}")));
+            }
         }
         let discount_percent = non_negative("discount_percent", self.discount_percent)?;
         if discount_percent > Decimal::ONE_HUNDRED {
@@ -289,7 +294,7 @@ impl BookWire {
         let tax_percent = non_negative("tax_percent", self.tax_percent)?;
         let prices = self.prices.into_iter().enumerate().map(|(i, e)| e.validate(i)).collect::<Result<Vec<_>>>()?;
         Ok(PriceBook {
-            currency: self.currency.map(|c| c.trim().to_string()),
+            currency: self.currency.map(|c| c.trim().to_ascii_uppercase()),
             fx,
             prices,
             discount_percent,
