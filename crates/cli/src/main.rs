@@ -122,20 +122,24 @@ fn load(a: &Args) -> Result<(Vec<Usage>, Option<PriceBook>, Context), Failure> {
 }
 
 /// Names the input file an error found after reading comes from, where one can be told: the file
-/// whose currency has no rate into the display currency, else the only file. (An error from
-/// reading names its file already.)
-fn blame(e: Error, a: &Args, usages: &[Usage]) -> Error {
+/// whose currency has no rate into the display currency; else the first file that fails the same
+/// way on its own (`alone` runs the failed step over one file: an amount out of range), with that
+/// file's own message, whose numbers are its own; else the only file. (An error from reading
+/// names its file already.) Only a failed run pays for the second look.
+fn blame(e: Error, a: &Args, usages: &[Usage], alone: impl Fn(&Usage) -> Option<Error>) -> Error {
     if e.file().is_some() {
         return e;
     }
-    let culprit = match e.kind() {
-        ErrorKind::Currency { other, .. } => a.files.iter().zip(usages).find(|(_, u)| u.currency == other.as_str()).map(|(f, _)| f),
-        _ => None,
-    };
-    match culprit.or(match a.files.as_slice() { [only] => Some(only), _ => None }) {
-        Some(file) => e.in_file(file_label(file)),
-        None => e,
+    if let ErrorKind::Currency { other, .. } = e.kind() {
+        if let Some((file, _)) = a.files.iter().zip(usages).find(|(_, u)| u.currency == other.as_str()) {
+            return e.in_file(file_label(file));
+        }
     }
+    if let [only] = a.files.as_slice() {
+        return e.in_file(file_label(only));
+    }
+    let own = a.files.iter().zip(usages).find_map(|(file, u)| alone(u).filter(|own| own.code() == e.code()).map(|own| own.in_file(file_label(file))));
+    own.unwrap_or(e)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -147,8 +151,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 fn summarize_cmd(a: &Args) -> Result<String, Failure> {
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
-    let summary = summarize(&priced).map_err(|e| blame(e, a, &usages))?;
+    let alone = |u: &Usage| price(&[u], book.as_ref(), ctx).and_then(|p| summarize(&p).map(drop)).err();
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages, alone))?;
+    let summary = summarize(&priced).map_err(|e| blame(e, a, &usages, alone))?;
     Ok(if a.json { to_json(&summary) } else { table::summary(&summary) })
 }
 
@@ -159,8 +164,9 @@ fn breakdown_cmd(a: &Args) -> Result<String, Failure> {
     }
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
-    let b = breakdown(&priced, &by).map_err(|e| blame(e, a, &usages))?;
+    let alone = |u: &Usage| price(&[u], book.as_ref(), ctx).and_then(|p| breakdown(&p, &by).map(drop)).err();
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages, alone))?;
+    let b = breakdown(&priced, &by).map_err(|e| blame(e, a, &usages, alone))?;
     Ok(if a.json {
         to_json(&b)
     } else if a.csv {
@@ -179,7 +185,7 @@ fn estimate_cmd(a: &Args) -> Result<String, Failure> {
         // Whose problem is it? Pricing the usage as it is tells (only when something failed): its
         // own problems name its files, not the scenario's.
         match price(&refs, book.as_ref(), ctx) {
-            Err(base) => blame(base, a, &usages),
+            Err(base) => blame(base, a, &usages, |u| price(&[u], book.as_ref(), ctx).err()),
             Ok(_) => e.in_file(file_label(path)),
         }
     })?;
@@ -192,7 +198,7 @@ fn export_cmd(a: &Args) -> Result<String, Failure> {
     }
     let (usages, book, ctx) = load(a)?;
     let refs: Vec<&Usage> = usages.iter().collect();
-    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages))?;
+    let priced = price(&refs, book.as_ref(), ctx).map_err(|e| blame(e, a, &usages, |u| price(&[u], book.as_ref(), ctx).err()))?;
     Ok(focus_csv(&priced))
 }
 

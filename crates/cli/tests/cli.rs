@@ -215,5 +215,19 @@ fn an_error_found_after_reading_names_the_file_it_comes_from() {
     let out = tally(&["summarize", big.to_str().unwrap(), "--json", "--as-of", AS_OF]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "error: big.json: number out of range: reported_total 79228162514264337593543950335 is too large to write with 2 decimals\n");
+    // Beside another file, the one that fails on its own is named, with its own numbers (not the
+    // sum's), whatever the order, for summarize and breakdown alike.
+    let small = dir.join("small.json");
+    std::fs::write(&small, r#"{"total_cost": 1, "deployments": [{"deployment_id": "a", "costs": {"total": 1, "dimensions": []}}]}"#).unwrap();
+    std::fs::write(&big, r#"{"total_cost": 1, "deployments": [{"deployment_id": "b", "costs": {"total": 79228162514264337593543950335, "dimensions": []}}]}"#).unwrap();
+    for files in [[&small, &big], [&big, &small]] {
+        let files = files.map(|p| p.to_str().unwrap());
+        for command in [&["summarize", "--json"][..], &["breakdown", "--by", "month", "--json"][..]] {
+            let out = tally(&[command, &files[..], &["--as-of", AS_OF]].concat());
+            assert_eq!(out.status.code(), Some(1));
+            assert!(stderr(&out).starts_with("error: big.json: number out of range: "), "{command:?}: {}", stderr(&out));
+            assert!(!stderr(&out).contains("79228162514264337593543950336"), "{}", stderr(&out));
+        }
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
