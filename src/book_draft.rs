@@ -200,7 +200,9 @@ pub fn with_rate(book: Option<&PriceBook>, target: &str, other: &str, rate: &str
     }
     draft.fx.retain(|r| r.currency != other);
     let id = draft.fx.iter().map(|r| r.id).max().unwrap_or(0) + 1;
-    draft.fx.push(FxDraft { id, currency: other.to_string(), rate: rate.trim().to_string() });
+    // "0,92" is how much of Europe writes 0.92; a rate has no thousands to separate.
+    let rate = if rate.contains('.') { rate.trim().to_string() } else { rate.trim().replace(',', ".") };
+    draft.fx.push(FxDraft { id, currency: other.to_string(), rate });
     draft.validate().map_err(|(_, message)| {
         let mut sentence = message;
         if let Some(first) = sentence.get(..1) {

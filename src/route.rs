@@ -79,7 +79,14 @@ pub fn follow(state: AppState) {
     }
     // Back and Forward: the address changed; the view follows it.
     // (The app lives as long as the page: the listener is never removed.)
-    let _ = window_event_listener(leptos::ev::popstate, move |_| state.view.set(view_in_url().unwrap_or(View::Summary)));
+    // Only a change of view redraws the view: Back out of a Breakdown month stays on the same page,
+    // which follows the address itself (and keeps the focus where the user was).
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let view = view_in_url().unwrap_or(View::Summary);
+        if state.view.get_untracked() != view {
+            state.view.set(view);
+        }
+    });
     Effect::new(move |earlier: Option<()>| {
         let view = state.view.get();
         document().set_title(&format!("{} · Tally", view.label()));

@@ -164,5 +164,7 @@ fn a_rate_given_for_a_failed_sum_joins_the_current_prices_without_losing_them() 
     assert!(bare.prices.is_empty());
     assert_eq!(bare.currency.as_deref(), Some("EUR"));
     assert_eq!(with_rate(None, "EUR", "USD", "").unwrap_err(), "Enter how many EUR one USD is worth.");
+    // A decimal comma is read as the point it means.
+    assert_eq!(with_rate(None, "EUR", "USD", "0,92").unwrap().fx["USD"].to_string(), "0.92");
     assert_eq!(with_rate(None, "EUR", "USD", "0").unwrap_err(), "A rate must be positive, found 0.");
 }

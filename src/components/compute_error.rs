@@ -48,7 +48,14 @@ fn RateForm(target: String, other: String) -> impl IntoView {
             Ok(book) => {
                 let label = current.map_or_else(|| "exchange rate".to_string(), |(label, _)| label);
                 state.book.set(Some((label, Arc::new(book))));
-                state.info(format!("1 {o} = {} {t} is in the current price book now (What-if, Scenario prices, to change it).", typed.trim()));
+                state.info(format!("Saved 1 {o} = {} {t} with the current prices. Change it under What-if, Scenario prices.", typed.trim().replace(',', ".")));
+                // The form goes with the failure it answered: the focus goes to the view, not to
+                // the top of the page.
+                request_animation_frame(|| {
+                    if let Some(main) = document().get_element_by_id("main").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                        let _ = main.focus();
+                    }
+                });
             }
             Err(message) => {
                 problem.set(Some(message));
@@ -62,15 +69,15 @@ fn RateForm(target: String, other: String) -> impl IntoView {
         <form class="rate-form" data-testid="rate-form" on:submit=submit novalidate>
             <p class="muted">{format!("Give the exchange rate, and the {other} amounts are converted into {target}. The rate is kept with the current prices.")}</p>
             <div class="rate-row">
-                <label for="missing-rate">{format!("1 {other} =")}</label>
-                <input type="text" id="missing-rate" data-testid="rate-input" inputmode="decimal" autocomplete="off" placeholder="0.92" node_ref=input
+                <label for="missing-rate">{format!("1 {other} =")}<span class="sr-only">{format!(" how many {target}")}</span></label>
+                <input type="text" id="missing-rate" data-testid="rate-input" inputmode="decimal" autocomplete="off" node_ref=input
                     aria-invalid=move || problem.with(Option::is_some).then_some("true")
                     aria-describedby=move || problem.with(Option::is_some).then_some("missing-rate-error")
                     prop:value=move || rate.get() on:input=move |ev| { problem.set(None); rate.set(event_target_value(&ev)) }/>
                 <span>{target.clone()}</span>
                 <button type="submit" class="primary" data-testid="rate-submit">"Use this rate"</button>
             </div>
-            {move || problem.get().map(|m| view! { <span class="field-error" id="missing-rate-error" data-testid="rate-error">{m}</span> })}
+            {move || problem.get().map(|m| view! { <span class="field-error" id="missing-rate-error" role="alert" data-testid="rate-error">{m}</span> })}
         </form>
     }
 }

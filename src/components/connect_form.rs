@@ -6,9 +6,6 @@ use crate::fetcher::{fetch_all, CancelHandle};
 use crate::engine::Origin;
 use crate::state::{Adding, AppState, View};
 
-fn today() -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default().date_naive()
-}
 
 /// The local mock's address when the app itself is served locally, else the provider's.
 fn suggested_base(source: Source) -> String {
@@ -171,13 +168,16 @@ pub fn ConnectForm() -> impl IntoView {
             return;
         }
         let s = source.get_untracked();
+        // "This month so far" is the month of the page's `as_of` (now, unless the address fixes
+        // it), as the Summary's forecast is: not the machine's clock, which can disagree.
+        let today = state.as_of.get_untracked().date_naive();
         let (f, t) = match s {
             Source::Cu => (parse_month_start(&from.get_untracked()), parse_month_end(&to.get_untracked())),
             _ => (parse_day(&from.get_untracked()), parse_day(&to.get_untracked())),
         };
         let plan = FetchPlan { source: s, base_url: base.get_untracked(), org_id: org.get_untracked(), from: f, to: t };
         let token = credential.get_untracked();
-        let mut found: Vec<(Field, String)> = plan.problems(today()).into_iter().map(|p| (Field::of(p.field), p.message.to_string())).collect();
+        let mut found: Vec<(Field, String)> = plan.problems(today).into_iter().map(|p| (Field::of(p.field), p.message.to_string())).collect();
         if !found.iter().any(|(field, _)| *field == Field::Base) {
             if let Some(refusal) = refused_by_policy(&plan.base_url) {
                 found.insert(0, (Field::Base, refusal));
@@ -195,7 +195,7 @@ pub fn ConnectForm() -> impl IntoView {
             return;
         }
         problems.0.set(Vec::new());
-        let Ok(requests) = plan.requests(today()) else { return };
+        let Ok(requests) = plan.requests(today) else { return };
         if remember.get_untracked() {
             credentials::remember(s, &token);
         }

@@ -48,13 +48,23 @@ pub fn BreakdownPage() -> impl IntoView {
     };
     let dim = RwSignal::new(if routed { dim_in_url() } else { Dimension::ResourceType });
     let month = RwSignal::new(if routed { month_in_url() } else { None });
+    // Whether this page pushed the drilled-in month onto the history: "Back to months" then goes
+    // back, so the browser's Back does not return into the month just left.
+    let pushed = StoredValue::new(false);
     if routed {
-        Effect::new(move |_| route::set_param("month", month.get().as_deref(), true));
+        Effect::new(move |_| {
+            let m = month.get();
+            // Drilling in is a step Back undoes; leaving a month only keeps the address current.
+            let step = m.is_some() && route::param("month").is_none();
+            route::set_param("month", m.as_deref(), step);
+            pushed.set_value(step || (pushed.get_value() && m.is_some()));
+        });
         Effect::new(move |_| {
             let d = dim.get();
             route::set_param("by", (d != Dimension::ResourceType).then(|| d.id()), false);
         });
         let back_and_forward = window_event_listener(leptos::ev::popstate, move |_| {
+            pushed.try_set_value(false);
             month.try_set(month_in_url());
             dim.try_set(dim_in_url());
         });
@@ -137,7 +147,7 @@ pub fn BreakdownPage() -> impl IntoView {
                     </select>
                 </label>
                 {move || match month.get() {
-                    None => view! { <span class="muted">"Select a month's bar or row to see its days."</span> }.into_any(),
+                    None => view! { <span class="muted">"Select a month (its bar or its name) to see its days."</span> }.into_any(),
                     Some(m) => {
                         // Drilling in redraws the chart and the table: the focus goes to the way back.
                         let back = NodeRef::<leptos::html::Button>::new();
@@ -145,7 +155,13 @@ pub fn BreakdownPage() -> impl IntoView {
                         view! {
                             <span class="crumbs">"Days of "{format::month_label(&m)}" "
                                 <button class="link" data-testid="back-to-months" node_ref=back
-                                    on:click=move |_| { refocus.set(month.get_untracked()); month.set(None) }>"Back to months"</button>
+                                    on:click=move |_| {
+                                        refocus.set(month.get_untracked());
+                                        match web_sys::window().and_then(|w| w.history().ok()).filter(|_| pushed.get_value()) {
+                                            Some(history) => { let _ = history.back(); }
+                                            None => month.set(None),
+                                        }
+                                    }>"Back to months"</button>
                             </span>
                         }.into_any()
                     }
@@ -156,9 +172,23 @@ pub fn BreakdownPage() -> impl IntoView {
                 _ if computing() => view! { <p class="muted" role="status" data-testid="computing">"Computing…"</p> }.into_any(),
                 Err(e) => view! { <ComputeError failure=e testid="breakdown-error"/> }.into_any(),
                 Ok(Lines { rows, .. }) if rows.is_empty() && state.loading() => view! { <p class="muted" role="status" data-testid="reading">"Reading the usage…"</p> }.into_any(),
-                Ok(Lines { rows, .. }) if rows.is_empty() && state.datasets.with(|d| !d.is_empty()) && month.get().is_some() => view! {
-                    <p class="empty" data-testid="empty-month">"Nothing was charged in "{month.get().map(|m| format::month_label(&m))}"."</p>
-                }.into_any(),
+                Ok(Lines { rows, .. }) if rows.is_empty() && state.datasets.with(|d| !d.is_empty()) && month.get().is_some() => {
+                    // An old link, or one made from other data: say which months there are.
+                    let covered = data.with(|d| {
+                        let months: Vec<String> = match d {
+                            Some(Ok(b)) => b.rows.iter().filter_map(|r| r.values.first().cloned().flatten().map(|k| k.to_string())).collect(),
+                            _ => Vec::new(),
+                        };
+                        match (months.iter().min(), months.iter().max()) {
+                            (Some(first), Some(last)) if first == last => format!(" The data loaded covers {}.", format::month_label(first)),
+                            (Some(first), Some(last)) => format!(" The data loaded covers {} to {}.", format::month_label(first), format::month_label(last)),
+                            _ => String::new(),
+                        }
+                    });
+                    view! {
+                        <p class="empty" data-testid="empty-month">"Nothing was charged in "{month.get().map(|m| format::month_label(&m))}"."{covered}</p>
+                    }.into_any()
+                }
                 Ok(Lines { rows, .. }) if rows.is_empty() => view! { <p class="empty">"Nothing to break down yet: load data first."</p> }.into_any(),
                 Ok(Lines { total, currency, .. }) => {
                     let cur = currency.clone();

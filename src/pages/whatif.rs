@@ -349,10 +349,12 @@ fn Results(
 }
 
 /// On a narrow screen the comparison sits below every form, a long scroll from the change just
-/// made: a bar at the foot of the screen keeps the scenario's total and difference in sight, and
-/// takes the user to the comparison. (Wide screens show both columns; the bar is hidden there.)
+/// made: once there is a change, a bar at the foot of the screen keeps the scenario's total and
+/// difference in sight (or says that the comparison needs an exchange rate), and takes the user
+/// to the comparison. (Wide screens show both columns; the bar is hidden there.)
 #[component]
 fn ComparisonBar(comparison: ReadSignal<Option<Result<Comparison, crate::engine::Failure>>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let jump = move |_| {
         if let Some(results) = document().get_element_by_id("whatif-results").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
             // Focus alone scrolls a tall element only as far as "nearest" takes it: its top is
@@ -361,14 +363,28 @@ fn ComparisonBar(comparison: ReadSignal<Option<Result<Comparison, crate::engine:
             results.scroll_into_view();
         }
     };
+    let changed = move || state.scenario.with(|s| !s.adjustments.is_empty()) || state.book_draft.with(Option::is_some);
     move || {
-        let Some(Ok(c)) = comparison.get() else { return None };
-        let diff: Decimal = c.difference.parse().unwrap_or_default();
-        let m = |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &c.currency);
-        let sign = if diff > Decimal::ZERO { "+" } else { "" };
+        let said = match comparison.get() {
+            Some(Ok(c)) if changed() => {
+                let diff: Decimal = c.difference.parse().unwrap_or_default();
+                let m = |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &c.currency);
+                let sign = if diff > Decimal::ZERO { "+" } else { "" };
+                view! { <span>"Scenario "<strong data-testid="bar-scenario">{m(&c.scenario)}</strong>" ("<span data-testid="bar-difference">{format!("{sign}{}", m(&c.difference))}</span>")"</span> }.into_any()
+            }
+            // A failure shows where the comparison would be, below every form: said here too.
+            Some(Err(e)) => {
+                let text = match e.missing_rate {
+                    Some((target, other)) => format!("The comparison needs a {other} to {target} exchange rate."),
+                    None => "The comparison could not be made.".to_string(),
+                };
+                view! { <span class="bar-problem" data-testid="bar-problem">{text}</span> }.into_any()
+            }
+            _ => return None,
+        };
         Some(view! {
             <div class="comparison-bar" data-testid="comparison-bar">
-                <span>"Scenario "<strong data-testid="bar-scenario">{m(&c.scenario)}</strong>" ("<span data-testid="bar-difference">{format!("{sign}{}", m(&c.difference))}</span>")"</span>
+                {said}
                 <button type="button" class="link" data-testid="bar-jump" on:click=jump>"See the comparison"</button>
             </div>
         })

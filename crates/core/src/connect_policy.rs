@@ -113,11 +113,14 @@ impl ConnectPolicy {
     pub fn allowed(&self, page_origin: &str) -> Option<Vec<String>> {
         let sources = self.sources.as_ref()?;
         let page = Address::parse(page_origin);
+        // The page's own origin is listed only when no other source covers it already
+        // (`http://127.0.0.1:*` beside a page at `http://127.0.0.1:8080`).
+        let covered = |own: &Address<'_>| sources.iter().any(|s| !s.eq_ignore_ascii_case("'self'") && source_allows(s, own, Some(own)));
         Some(
             sources
                 .iter()
                 .filter_map(|s| match s.to_ascii_lowercase().as_str() {
-                    "'self'" => page.as_ref().map(Address::origin),
+                    "'self'" => page.as_ref().filter(|p| !covered(p)).map(Address::origin),
                     "'none'" => None,
                     other if other.starts_with('\'') => None,
                     _ => Some(s.clone()),
@@ -134,13 +137,9 @@ impl ConnectPolicy {
         let allowed = self.allowed(page_origin).unwrap_or_default();
         let name = Address::parse(url).map_or_else(|| url.trim().to_string(), |a| a.origin());
         Some(if allowed.is_empty() {
-            format!("This page is not allowed to connect to {name}, or to any other address (its Content-Security-Policy).")
+            format!("This page may not connect to {name}, or to any other address (the site hosting Tally decides).")
         } else {
-            format!(
-                "This page is not allowed to connect to {name} (its Content-Security-Policy). It may connect to: {}. \
-                 To use another address, whoever hosts Tally adds it to connect-src.",
-                allowed.join(", ")
-            )
+            format!("This page may not connect to {name}; the site hosting Tally allows only {}.", allowed.join(", "))
         })
     }
 }
@@ -257,9 +256,12 @@ mod tests {
         let p = ConnectPolicy::parse(SHIPPED);
         assert_eq!(p.refusal("https://api.aetherplatform.cloud", PAGE), None);
         let said = p.refusal("https://billing.corp.test:8443/api/", PAGE).unwrap_or_default();
-        assert!(said.contains("https://billing.corp.test:8443 (its Content-Security-Policy)"), "{said}");
-        assert!(said.contains("It may connect to: https://tally.example.com, http://127.0.0.1:*, http://localhost:*, https://api.aetherplatform.cloud"), "{said}");
+        assert!(said.starts_with("This page may not connect to https://billing.corp.test:8443; "), "{said}");
+        assert!(said.contains("allows only https://tally.example.com, http://127.0.0.1:*, http://localhost:*, https://api.aetherplatform.cloud"), "{said}");
         let none = ConnectPolicy::parse("connect-src 'none'").refusal("https://x.test", PAGE).unwrap_or_default();
         assert!(none.contains("or to any other address"), "{none}");
+        // The page's own origin is not listed beside a source that covers it.
+        let local = p.refusal("https://x.test", "http://127.0.0.1:8080").unwrap_or_default();
+        assert!(local.contains("allows only http://127.0.0.1:*, http://localhost:*,"), "{local}");
     }
 }

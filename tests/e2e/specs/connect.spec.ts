@@ -182,10 +182,12 @@ test('an address the page\'s Content-Security-Policy refuses is named under the 
   page.on('request', (r) => { if (r.url().includes('corp.example')) sent.push(r.url()); });
   await connect(page, { provider: 'elastic', token: 'secret-elastic', base: 'https://billing.corp.example:8443/elastic' });
   const message = page.getByTestId('connect-base-error');
-  await expect(message).toContainText('This page is not allowed to connect to https://billing.corp.example:8443 (its Content-Security-Policy).');
-  // 'self' is shown as the page's own origin, and the providers' hosts are listed.
-  await expect(message).toContainText(`It may connect to: ${new URL(page.url()).origin}, http://127.0.0.1:*`);
-  await expect(message).toContainText('https://api.elastic-cloud.com');
+  await expect(message).toContainText('This page may not connect to https://billing.corp.example:8443; the site hosting Tally allows only ');
+  // The page's own origin is covered by the loopback source (not listed twice), and the
+  // providers' hosts are listed.
+  await expect(message).toContainText('allows only http://127.0.0.1:*, http://localhost:*, https://api.aetherplatform.cloud');
+  await expect(message).not.toContainText(new URL(page.url()).origin);
+  await expect(message).toContainText('https://api.elastic-cloud.com.');
   await expect(page.getByTestId('connect-base')).toBeFocused();
   await expect(page.getByTestId('connect-field-error')).toHaveText('One field needs attention.');
   expect(sent).toHaveLength(0);
@@ -193,6 +195,16 @@ test('an address the page\'s Content-Security-Policy refuses is named under the 
   await page.getByTestId('connect-base').fill(`${MOCK}/elastic`);
   await page.getByTestId('connect-submit').click();
   await expect(page.getByTestId('info')).toContainText('Fetched');
+});
+
+test('empty dates ask for the month of the page\'s as_of so far, as the Summary reads it', async ({ tally, page }) => {
+  await tally.open();
+  const seen = record(page);
+  await connect(page, { provider: 'elastic', token: 'k' });
+  await expect(page.getByTestId('info')).toContainText('Fetched Elastic Cloud 2026-11');
+  expect(seen).toHaveLength(1);
+  const query = new URL(seen[0].url()).searchParams;
+  expect([query.get('from'), query.get('to')]).toEqual(['2026-11-01T00:00:00Z', '2026-11-24T00:00:00Z']);
 });
 
 test('the credential stays out of the URL, the DOM text and storage unless the user opts in', async ({ tally, page }) => {

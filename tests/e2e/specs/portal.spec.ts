@@ -147,7 +147,8 @@ test('the missing exchange rate is asked for under the message that needs it, an
   await expect(page.getByTestId('rate-form')).toBeVisible();
   await tally.goTo('summary');
   const form = page.getByTestId('rate-form');
-  await expect(form.locator('label')).toHaveText('1 USD =');
+  await expect(form.locator('label')).toHaveText('1 USD = how many EUR');
+  await expect(form.locator('label span.sr-only')).toHaveCSS('position', 'absolute');
   const input = page.getByTestId('rate-input');
   await page.getByTestId('rate-submit').click();
   await expect(page.getByTestId('rate-error')).toHaveText('Enter how many EUR one USD is worth.');
@@ -157,11 +158,14 @@ test('the missing exchange rate is asked for under the message that needs it, an
   await expect(page.getByTestId('rate-error')).toHaveCount(0);
   await input.press('Enter');
   await expect(page.getByTestId('rate-error')).toHaveText('Expected a number, found "abc".');
+  await expect(page.getByTestId('rate-error')).toHaveAttribute('role', 'alert');
   await expect(input).toHaveValue('abc');
   await input.fill('0.5');
   await tally.screenshot('missing-rate', artifacts);
   await input.press('Enter');
-  await expect(page.getByTestId('info')).toContainText('1 USD = 0.5 EUR is in the current price book now');
+  await expect(page.getByTestId('info')).toContainText('Saved 1 USD = 0.5 EUR with the current prices.');
+  // The form is gone with the failure: the focus is on the view, not lost to the page.
+  await expect(page.locator('#main')).toBeFocused();
   await expect(tally.currency).toHaveText('EUR');
   const subscriptions = Number(expected('aether').by_category.find((c: { key: string }) => c.key === 'subscription').total);
   const total = Number(await tally.total.getAttribute('data-value'));

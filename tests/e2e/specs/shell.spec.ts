@@ -126,10 +126,24 @@ test('the breakdown keeps its grouping and drilled-in month in the address: relo
   await expect(page).toHaveURL(/\?as_of=2026-11-23T12(:|%3A)00(:|%3A)00Z$/);
   // A month with no charges says so, with the way back.
   await page.goto('/?as_of=2026-11-23T12:00:00Z&view=breakdown&month=1999-01');
-  await expect(page.getByTestId('empty-month')).toHaveText('Nothing was charged in January 1999.');
+  const months = exp.by_month.map((m: { key: string }) => m.key);
+  const label = (key: string) => new Date(`${key}-15T00:00:00Z`).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const covers = months.length === 1 ? label(months[0]) : `${label(months[0])} to ${label(months[months.length - 1])}`;
+  await expect(page.getByTestId('empty-month')).toHaveText(`Nothing was charged in January 1999. The data loaded covers ${covers}.`);
   await page.getByTestId('back-to-months').click();
   await expect(page.getByTestId('breakdown-total')).toHaveAttribute('data-value', exp.total);
   await expect(page).toHaveURL(/view=breakdown$/);
+  // "Back to months" after drilling in goes back: the browser's Back then leaves the Breakdown
+  // instead of returning into the month just left.
+  await tally.goTo('summary');
+  await tally.goTo('breakdown');
+  await page.getByTestId('chart-bar').first().click();
+  await expect(page).toHaveURL(new RegExp(`month=${first.key}$`));
+  await page.getByTestId('back-to-months').click();
+  await expect(page).toHaveURL(/view=breakdown$/);
+  await expect(page.getByTestId('back-to-months')).toHaveCount(0);
+  await page.goBack();
+  await expect(page.getByTestId('nav-summary')).toHaveAttribute('aria-current', 'page');
 });
 
 test('pasting a body adds it; a broken body names the field and keeps the text', async ({ tally, page }) => {

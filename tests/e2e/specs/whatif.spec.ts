@@ -157,6 +157,9 @@ test('on a phone the comparison fits: names wrap at their separators and a wide 
 test('on a phone a bar at the foot of the screen keeps the scenario in sight and leads to the comparison', async ({ tally, page }) => {
   await page.setViewportSize({ width: 375, height: 700 });
   await openWhatIf(tally, page);
+  // Nothing to compare yet: no bar.
+  await expect(page.getByTestId('whatif-base')).toBeVisible();
+  await expect(page.getByTestId('comparison-bar')).toHaveCount(0);
   await addNodes(page, '10, 15, 75');
   const difference = page.getByTestId('whatif-difference');
   await expect(difference).not.toHaveAttribute('data-value', '0.00');
@@ -170,6 +173,13 @@ test('on a phone a bar at the foot of the screen keeps the scenario in sight and
   await page.getByTestId('bar-jump').click();
   await expect(page.locator('#whatif-results')).toBeFocused();
   await expect(page.getByTestId('whatif-scenario')).toBeInViewport();
+  // A field focused near the foot of the screen is scrolled clear of the bar, not left under it.
+  const field = page.locator('input[data-path="minimum_monthly"]');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(field).not.toBeInViewport();
+  await field.focus();
+  const [fieldBox, barBox] = [await field.boundingBox(), await bar.boundingBox()];
+  expect(fieldBox!.y + fieldBox!.height).toBeLessThanOrEqual(barBox!.y);
   // Wide enough for two columns, the comparison is beside the forms and the bar is not shown.
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(bar).toBeHidden();
