@@ -16,7 +16,7 @@ pub fn DataPage() -> impl IntoView {
         let Some(files) = files else { return };
         let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         leptos::task::spawn_local(async move {
-            let (count, mut loaded, mut failed) = (list.len(), 0, Vec::new());
+            let (count, mut loaded, mut failed, mut names) = (list.len(), 0, Vec::new(), Vec::new());
             for file in list {
                 if as_book {
                     state.busy.set(Some(format!("Reading {}…", file.name())));
@@ -31,7 +31,12 @@ pub fn DataPage() -> impl IntoView {
                 } else {
                     // A File is a Blob: it goes to the engine as is, never copied into the page.
                     match load_body(state, &file.name(), file.clone().into()).await {
-                        Ok(true) => loaded += 1,
+                        Ok(true) => {
+                            loaded += 1;
+                            // Named as its chip names it: two files are often both "usage.json".
+                            let source = state.datasets.with_untracked(|d| d.last().map(|d| d.meta.source.display_name()));
+                            names.push(source.map_or_else(|| file.name(), |s| format!("{s} {}", file.name())));
+                        }
                         Ok(false) => {}
                         Err(e) => failed.push(e),
                     }
@@ -41,6 +46,8 @@ pub fn DataPage() -> impl IntoView {
             // so a bad file among good ones is not lost behind "Loaded …".
             if !failed.is_empty() && count > 1 {
                 state.error(format!("Loaded {loaded} of {count} files. {}", failed.join(" · ")));
+            } else if loaded > 1 {
+                state.info(format!("Loaded {loaded} files: {}.", names.join(", ")));
             }
         });
     };

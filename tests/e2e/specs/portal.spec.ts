@@ -142,6 +142,8 @@ test('the missing exchange rate is asked for under the message that needs it, an
   await tally.goTo('data');
   await page.getByTestId('file-input').setInputFiles([join(repo, 'fixtures', 'aether', 'usage.json'), join(repo, 'fixtures', 'hyperstack', 'usage.json')]);
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(2);
+  // Both files are named by provider: their names alone are the same.
+  await expect(page.getByTestId('info')).toHaveText(/Loaded 2 files: Aether usage\.json, Hyperstack usage\.json\./);
   await tally.goTo('breakdown');
   await expect(page.getByTestId('breakdown-error')).toContainText('cannot add USD amounts to EUR amounts without an exchange rate');
   await expect(page.getByTestId('rate-form')).toBeVisible();

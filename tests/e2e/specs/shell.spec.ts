@@ -54,8 +54,10 @@ for (const source of sources) {
     await tally.screenshot(`summary-${source}`, artifacts);
     // The chart's axis writes round amounts without zero decimals ("20,000 CU", not "20,000.0000 CU").
     await tally.goTo('breakdown');
-    const ticks = await page.getByTestId('chart').locator('.tick text').allTextContents();
-    expect(ticks.length).toBeGreaterThan(1);
+    // The chart is drawn once the engine has answered: wait for its axis, then read it.
+    const tickTexts = page.getByTestId('chart').locator('.tick text');
+    await expect.poll(() => tickTexts.count()).toBeGreaterThan(1);
+    const ticks = await tickTexts.allTextContents();
     for (const t of ticks) expect(t, 'an axis label').not.toMatch(/\.0+(\s|$)/);
   });
 }
