@@ -55,6 +55,12 @@ pub fn money(amount: &Decimal, currency: &str) -> String {
     money_with(amount, currency, minor_unit(currency))
 }
 
+/// A difference, with a `+` when it is an increase (`+€3.87`; a decrease has its own minus sign).
+pub fn difference(amount: &Decimal, currency: &str) -> String {
+    let sign = if *amount > Decimal::ZERO { "+" } else { "" };
+    format!("{sign}{}", money(amount, currency))
+}
+
 /// An axis label: only the decimals the (round) value needs, so "20,000 CU", not
 /// "20,000.0000 CU", which the chart's margin cannot hold.
 pub fn axis_money(amount: &Decimal, currency: &str) -> String {

@@ -5,6 +5,7 @@ pub mod book_draft;
 pub mod components;
 pub mod crash;
 pub mod credentials;
+pub mod dom;
 pub mod download;
 pub mod engine;
 pub mod embed;

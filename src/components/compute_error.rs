@@ -47,15 +47,13 @@ fn RateForm(target: String, other: String) -> impl IntoView {
         match with_rate(current.as_ref().map(|(_, b)| b.as_ref()), &t, &o, &typed) {
             Ok(book) => {
                 let label = current.map_or_else(|| "exchange rate".to_string(), |(label, _)| label);
+                // Said as the book now holds it (a decimal comma read as the point it means).
+                let saved = book.fx.get(o.as_str()).map_or_else(|| typed.trim().to_string(), ToString::to_string);
                 state.book.set(Some((label, Arc::new(book))));
-                state.info(format!("Saved 1 {o} = {} {t} with the current prices. Change it under What-if, Scenario prices.", typed.trim().replace(',', ".")));
+                state.info(format!("Saved 1 {o} = {saved} {t} with the current prices. Change it under What-if, Scenario prices."));
                 // The form goes with the failure it answered: the focus goes to the view, not to
                 // the top of the page.
-                request_animation_frame(|| {
-                    if let Some(main) = document().get_element_by_id("main").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
-                        let _ = main.focus();
-                    }
-                });
+                crate::dom::focus_view_after_redraw();
             }
             Err(message) => {
                 problem.set(Some(message));

@@ -230,11 +230,7 @@ pub fn ConnectForm() -> impl IntoView {
                     state.info(format!("Fetched {label}."));
                     state.view.set(View::Summary);
                     // The form (and the focused button) is gone: the focus goes to the view shown.
-                    request_animation_frame(|| {
-                        if let Some(main) = document().get_element_by_id("main").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
-                            let _ = main.focus();
-                        }
-                    });
+                    crate::dom::focus_view_after_redraw();
                 }
                 // The last good data stays loaded; only the message changes. The button was
                 // disabled while fetching (and Cancel is gone), which took the focus: the button

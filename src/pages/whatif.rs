@@ -336,7 +336,7 @@ fn Results(
                         <div class="card"><h2>"Now"</h2><p class="big" data-testid="whatif-base" data-value=c.base.clone()>{m(&c.base)}</p></div>
                         <div class="card"><h2>"Scenario"</h2><p class="big" data-testid="whatif-scenario" data-value=c.scenario.clone()>{m(&c.scenario)}</p></div>
                         <div class=if diff.is_zero() { "card" } else if diff.is_sign_negative() { "card saving" } else { "card warn" } data-testid="whatif-difference-card"><h2>"Difference"</h2>
-                            <p class="big" data-testid="whatif-difference" data-value=c.difference.clone()>{if diff > Decimal::ZERO { "+" } else { "" }}{m(&c.difference)}</p></div>
+                            <p class="big" data-testid="whatif-difference" data-value=c.difference.clone()>{format::difference(&diff, &c.currency)}</p></div>
                     </div>
                     {(c.unpriced_count > 0).then(|| view! { <p class="callout warn">{format!("{} scenario records have no price and are not in its total: add a price below.", c.unpriced_count)}</p> })}
                     <BarChart data=chart/>
@@ -356,7 +356,7 @@ fn Results(
 fn ComparisonBar(comparison: ReadSignal<Option<Result<Comparison, crate::engine::Failure>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let jump = move |_| {
-        if let Some(results) = document().get_element_by_id("whatif-results").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        if let Some(results) = crate::dom::element("whatif-results") {
             // Focus alone scrolls a tall element only as far as "nearest" takes it: its top is
             // brought to the top of the screen first.
             let _ = results.focus();
@@ -367,10 +367,9 @@ fn ComparisonBar(comparison: ReadSignal<Option<Result<Comparison, crate::engine:
     move || {
         let said = match comparison.get() {
             Some(Ok(c)) if changed() => {
-                let diff: Decimal = c.difference.parse().unwrap_or_default();
-                let m = |s: &str| format::money(&s.parse::<Decimal>().unwrap_or_default(), &c.currency);
-                let sign = if diff > Decimal::ZERO { "+" } else { "" };
-                view! { <span>"Scenario "<strong data-testid="bar-scenario">{m(&c.scenario)}</strong>" ("<span data-testid="bar-difference">{format!("{sign}{}", m(&c.difference))}</span>")"</span> }.into_any()
+                let amount = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+                let (scenario, difference) = (format::money(&amount(&c.scenario), &c.currency), format::difference(&amount(&c.difference), &c.currency));
+                view! { <span>"Scenario "<strong data-testid="bar-scenario">{scenario}</strong>" ("<span data-testid="bar-difference">{difference}</span>")"</span> }.into_any()
             }
             // A failure shows where the comparison would be, below every form: said here too.
             Some(Err(e)) => {
