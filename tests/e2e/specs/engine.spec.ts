@@ -54,10 +54,12 @@ test('cancelling a long read stops it and the body waiting behind it, keeps what
   // reads 1.2M items in about 1.5 s here, and Cancel is pressed as soon as progress shows.
   const file = generateAether(scratch, 2_000_000, 3);
   await tally.goTo('data');
+  // The text is typed in first: filling the box takes longer than some reads of the big body, and
+  // only the click must land while the read is going (CI caught a read that ended first).
+  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
   await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('work')).toContainText('items read', { timeout: 60_000 });
   // A body pasted meanwhile waits its turn, and the banner still follows the big read.
-  await page.getByTestId('paste').fill(fixtureText('hyperstack'));
   await page.getByTestId('paste-load').click();
   await expect(page.getByTestId('work')).toContainText(/Reading aether-2000000\.json… [\d,.\s]+ items read · 1 more waiting/);
   // Cancel stops both.
