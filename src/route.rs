@@ -80,11 +80,14 @@ pub fn follow(state: AppState) {
     // Back and Forward: the address changed; the view follows it.
     // (The app lives as long as the page: the listener is never removed.)
     // Only a change of view redraws the view: Back out of a Breakdown month stays on the same page,
-    // which follows the address itself (and keeps the focus where the user was).
+    // which follows the address itself (and keeps the focus where the user was). A new view takes
+    // the focus, as a click on its tab would leave it in the page: else it falls to the page's
+    // body with the old view, and keyboard and screen-reader users start again from the top.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         let view = view_in_url().unwrap_or(View::Summary);
         if state.view.get_untracked() != view {
             state.view.set(view);
+            crate::dom::focus_view_after_redraw();
         }
     });
     Effect::new(move |earlier: Option<()>| {

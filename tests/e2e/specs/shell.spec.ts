@@ -81,14 +81,19 @@ test('each view has its own address: reload keeps it, Back and Forward move betw
   await expect(page).toHaveTitle('Breakdown · Tally');
   await tally.goTo('whatif');
   await expect(page).toHaveURL(/view=whatif$/);
+  // The focus is in the What-if's form when Back takes the form away: the new view gets it, not
+  // the page's body (keyboard and screen-reader users would start again from the top).
+  await page.locator('#main input').first().focus();
   await page.goBack();
   await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('breakdown-table')).toBeVisible();
+  await expect(page.locator('#main')).toBeFocused();
   await page.goBack();
   await expect(page.getByTestId('nav-summary')).toHaveAttribute('aria-current', 'page');
   await expect(page).toHaveURL(/\?as_of=2026-11-23T12(:|%3A)00(:|%3A)00Z$/);
   await page.goForward();
   await expect(page.getByTestId('nav-breakdown')).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('#main')).toBeFocused();
   // A reload, or the address opened anew, shows the same view (with the as_of it carries).
   await page.reload();
   await expect(page.getByTestId('breakdown-table')).toBeVisible();
