@@ -176,7 +176,7 @@ impl FetchPlan {
                     .map(|m| {
                         let start = m.start().max(crate::time::day_start(from));
                         let end = m.end().min(to.succ_opt().map_or(m.end(), crate::time::day_start));
-                        let q = |t: DateTime<Utc>| encode(&crate::timestamp::rfc3339(t));
+                        let q = |t: DateTime<Utc>| encode(&crate::rfc3339(t));
                         req(
                             format!("{base}/api/v1/billing/costs/{org}/deployments?from={}&to={}", q(start), q(end)),
                             "Authorization",

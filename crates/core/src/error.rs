@@ -127,11 +127,11 @@ impl Error {
     /// path of the value where the reader stopped.
     pub(crate) fn from_json(text: &[u8], inner: &serde_json::Error) -> Self {
         let message = tidy_serde_message(inner);
-        let refused_number_end = crate::num::take_refused_number_end(text);
+        let refused_number_end = tally_formats::take_refused_number_end(text);
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
             return Error::new(ErrorKind::Syntax { message, line: inner.line(), column: inner.column() });
         }
-        // A number refused after it was read whole says itself where it ends (see `num`).
+        // A number refused after it was read whole says itself where it ends (see `tally_formats`' `num`).
         let stopped = crate::json_path::offset_of(text, inner.line(), inner.column());
         let path = match (refused_number_end.filter(|end| stopped.is_none_or(|s| *end <= s)), stopped) {
             (Some(end), _) => crate::json_path::path_of_value_ending_at(text, end),

@@ -10,7 +10,7 @@ use crate::aggregate::{groups, Dimension};
 use crate::error::{Error, Result};
 use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::money::{minor_unit, round_to};
-use crate::num::Amount;
+use tally_formats::Amount;
 use crate::pricing::book::{Model, PriceEntry, Selector};
 use crate::pricing::{price, Context, PriceBook};
 use crate::summary::{summarize, Summary};

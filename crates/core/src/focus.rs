@@ -48,7 +48,7 @@ fn frequency(c: Category) -> &'static str {
 }
 
 fn instant(t: DateTime<Utc>) -> String {
-    crate::timestamp::rfc3339(t)
+    crate::rfc3339(t)
 }
 
 fn period(priced: &Priced<'_>, piece: &Piece) -> (DateTime<Utc>, DateTime<Utc>) {

@@ -66,7 +66,7 @@ pub(crate) fn read_whole<'de, T>(
     bytes: &'de [u8],
     read: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>) -> serde_json::Result<T>,
 ) -> crate::Result<T> {
-    crate::num::forget_refused_number();
+    tally_formats::forget_refused_number();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     read(&mut de).and_then(|value| de.end().map(|()| value)).map_err(|e| crate::Error::from_json(bytes, &e))
 }

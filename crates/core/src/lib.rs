@@ -32,12 +32,10 @@ mod fxhash;
 mod json_path;
 mod model;
 mod money;
-mod num;
 mod pricing;
 pub(crate) mod sources;
 mod summary;
 mod time;
-mod timestamp;
 
 pub use aggregate::{breakdown, csv_cell, Breakdown, DimValue, Dimension, Group, Row};
 pub use allocate::allocate;
@@ -49,8 +47,8 @@ pub use focus::{focus_csv, FOCUS_COLUMNS};
 pub use forecast::{forecast, Forecast};
 pub use model::{Category, Charge, CreditBalance, Dimensions, Key, Period, Source, Subject, Usage};
 pub use money::{minor_unit, round_to};
-pub use num::parse_decimal;
-pub use timestamp::{parse_date, parse_timestamp, rfc3339, rfc3339_millis};
+// Numbers and timestamps as text are tally_formats', whose readers need them; the core's API keeps them.
+pub use tally_formats::{parse_date, parse_decimal, parse_timestamp, rfc3339, rfc3339_millis};
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
 pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup, MAX_SPAN_DAYS};

@@ -190,7 +190,7 @@ pub fn summarize(priced: &Priced<'_>) -> Result<Summary> {
     Ok(Summary {
         sources,
         currency: priced.currency.clone(),
-        as_of: crate::timestamp::rfc3339_exact(priced.ctx.as_of),
+        as_of: tally_formats::rfc3339_exact(priced.ctx.as_of),
         total,
         reported_total,
         difference,

@@ -172,7 +172,7 @@ pub fn hours_between(start: DateTime<Utc>, end: DateTime<Utc>) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timestamp::parse_timestamp;
+    use crate::parse_timestamp;
 
     fn t(s: &str) -> DateTime<Utc> {
         parse_timestamp(s).unwrap()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{Charge, Source};
-use crate::num::Amount;
+use tally_formats::Amount;
 
 /// A validated price book.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -333,7 +333,7 @@ pub fn price<'a>(usages: &[&'a Usage], book: Option<&'a PriceBook>, ctx: Context
                     "{} {}: starts after as_of ({}); its cost is put in the month it started",
                     c.source,
                     c.resource_name.as_deref().or(c.resource_id.as_deref()).unwrap_or(&c.resource_type),
-                    crate::timestamp::rfc3339(ctx.as_of)
+                    crate::rfc3339(ctx.as_of)
                 ));
             }
             let charge = Some((ui as u32, ci as u32));

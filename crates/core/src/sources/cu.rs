@@ -1,54 +1,14 @@
-//! Compute-unit credits of a workflow platform (SPEC 1.4).
+//! Compute-unit credits of a workflow platform (SPEC 1.4), into charges. The wire structs and their
+//! readers are `tally_formats`' (`cu`).
 
 use std::borrow::Cow;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use tally_formats::{abbreviate, Data, Envelope};
 
-use super::envelope::{Data, Envelope};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Category, Charge, CreditBalance, Dimensions, Interner, Period, Source, Usage, Subject};
-use crate::num::{Num, Ts};
 use crate::time::{day_start, Month};
-
-/// `data` of a success body.
-#[derive(Deserialize)]
-#[serde(expecting = "a usage object {yearMonth, daily, summary}")]
-pub(super) struct CuData<'a> {
-    #[serde(rename = "yearMonth", borrow)]
-    year_month: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    daily: Vec<CuDay<'a>>,
-    summary: CuSummary,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a day object {date, used, breakdown}")]
-struct CuDay<'a> {
-    date: Ts,
-    used: Num,
-    #[serde(default, borrow)]
-    breakdown: Vec<CuRow<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a breakdown object {count, cu, nodeType, type}")]
-struct CuRow<'a> {
-    count: Option<u64>,
-    cu: Num,
-    #[serde(rename = "nodeType", borrow)]
-    node_type: Cow<'a, str>,
-    #[serde(rename = "type", borrow)]
-    class: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a summary object {deposited, granted, used}")]
-struct CuSummary {
-    deposited: Num,
-    granted: Num,
-    used: Num,
-}
 
 pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage> {
     if e.success == Some(false) {
@@ -72,7 +32,7 @@ pub(super) fn convert(e: Envelope<'_>, interner: &mut Interner) -> Result<Usage>
     };
     let month = match data.year_month.as_deref() {
         Some(text) => Some(Month::parse(text).ok_or_else(|| {
-            Error::field("data.yearMonth", format!("expected YYYY-MM, found \"{}\"", crate::num::abbreviate(text)))
+            Error::field("data.yearMonth", format!("expected YYYY-MM, found \"{}\"", abbreviate(text)))
         })?),
         None => None,
     };

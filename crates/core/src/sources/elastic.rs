@@ -1,60 +1,11 @@
-//! Elastic Cloud: deployment costs over a date range (SPEC 1.3).
-
-use std::borrow::Cow;
+//! Elastic Cloud: deployment costs over a date range (SPEC 1.3), into charges. The wire structs and
+//! their readers are `tally_formats`' (`elastic`).
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use tally_formats::Envelope;
 
-use super::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
-use crate::num::{Num, Ts};
-
-/// One deployment as the API sends it.
-#[derive(Deserialize)]
-#[serde(expecting = "a deployment object {deployment_id, costs}")]
-pub(super) struct Deployment<'a> {
-    #[serde(borrow)]
-    deployment_id: Cow<'a, str>,
-    #[serde(borrow)]
-    deployment_name: Option<Cow<'a, str>>,
-    costs: Costs<'a>,
-    period: Option<DeploymentPeriod>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a costs object {total, dimensions}")]
-struct Costs<'a> {
-    total: Num,
-    /// Missing, `null` and `[]` all mean "no dimensions": one `capacity` charge (SPEC 1.3).
-    #[serde(default, borrow)]
-    dimensions: Option<Vec<Dimension<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a dimension object {type, cost}")]
-struct Dimension<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    cost: Num,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a period object {start, end}")]
-struct DeploymentPeriod {
-    start: Ts,
-    end: Ts,
-}
-
-/// One entry of `errors[]`.
-#[derive(Deserialize)]
-#[serde(expecting = "an error object {code, message}")]
-pub(super) struct ElasticError<'a> {
-    #[serde(borrow)]
-    code: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
-}
 
 pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
     // An error body: `errors` with entries, or an empty `errors` and no `deployments` (a body

@@ -18,11 +18,11 @@
 //! The scanner reads bytes, checking the UTF-8 of what it reads as it goes (see [`Cursor`]), and
 //! can be fed a body as it arrives ([`Scanner`]): reading a body whole is the same scan in one call.
 
-use super::aether::{Field, ItemStrings, PROGRESS_EVERY};
+use tally_formats::{parse_decimal, parse_timestamp_bytes, Field, PROGRESS_EVERY};
+
+use super::aether::ItemStrings;
 use super::daily::{same, DailyCharges};
 use crate::model::{Charge, Interner};
-use crate::num::parse_decimal;
-use crate::timestamp::parse_timestamp_bytes;
 
 /// The items of a plain Aether body, and what is left of the body around them.
 pub(super) struct FastItems {
@@ -496,7 +496,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// One usage item: the same fields, with the same rules, as the general reader's `ItemVisitor`
-    /// (each at most once; ids optional and nullable; the other four required).
+    /// (`tally_formats`: each at most once; ids optional and nullable; the other four required).
     fn item(&mut self, last: &mut LastItem) -> Option<FastItem<'a>> {
         let (mut id, mut cluster_id, mut node_pool_id) = (None, None, None);
         let (mut resource_type, mut quantity, mut unit, mut recorded_at) = (None, None, None, None);

@@ -1,65 +1,13 @@
-//! Hyperstack: usage costs history, one record per VM or volume (SPEC 1.2).
+//! Hyperstack: usage costs history, one record per VM or volume (SPEC 1.2), into charges. The wire
+//! structs and their readers are `tally_formats`' (`hyperstack`).
 
 use std::borrow::Cow;
-use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use tally_formats::{Data, Envelope};
 
-use super::envelope::{Data, Envelope};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
-use crate::num::{Num, Ts};
-
-/// One resource as the API sends it.
-#[derive(Deserialize)]
-#[serde(expecting = "a resource object {resource_id, resource_type, total_bill, ...}")]
-pub(super) struct HsResource<'a> {
-    resource_id: IdText,
-    #[serde(borrow)]
-    resource_type: Cow<'a, str>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    bill_per_minute: Option<Num>,
-    create_time: Ts,
-    terminate_time: Option<Ts>,
-    total_up_time: Num,
-    total_bill: Num,
-    #[serde(default)]
-    exclude_billing: Option<bool>,
-}
-
-/// An identifier sent as a number or a string.
-struct IdText(String);
-
-impl<'de> Deserialize<'de> for IdText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct IdVisitor;
-        impl<'de> Visitor<'de> for IdVisitor {
-            type Value = IdText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an identifier (a number or a string)")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<IdText, E> {
-                Ok(IdText(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<IdText, E> {
-                Ok(IdText(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<IdText, E> {
-                Ok(IdText(v.to_string()))
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<IdText, M::Error> {
-                let Some(_) = map.next_key::<de::IgnoredAny>()? else {
-                    return Err(de::Error::custom("expected an identifier, found an object"));
-                };
-                Ok(IdText(map.next_value()?))
-            }
-        }
-        d.deserialize_any(IdVisitor)
-    }
-}
 
 pub(super) fn convert(e: Envelope<'_>) -> Result<Usage> {
     if e.status == Some(false) {

@@ -1,17 +1,24 @@
 //! Reading provider bodies: one pass over the JSON into normalized charges, auto-detection by shape,
 //! and provider error bodies reported as that provider's error (SPEC section 1).
+//!
+//! The general reader's wire structs and serde readers are `tally_formats`', built for size; this
+//! module runs them (through `tally_formats::read_envelope`), turns what they read into charges,
+//! and says where a body is at fault. The fast path for big Aether bodies (`fast`, `daily`) is
+//! here, built for speed.
 
 mod aether;
 mod cu;
 mod daily;
+mod detect;
 mod elastic;
-mod envelope;
 mod fast;
 mod hyperstack;
 
+use tally_formats::Envelope;
+
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Interner, Source, Usage};
-use envelope::Envelope;
+use crate::model::{Charge, Interner, Source, Usage};
+use aether::ItemsToCharges;
 
 /// The largest body read (bytes). A year of hourly usage for a large fleet is a few hundred MB;
 /// past this, memory in a browser tab (wasm32: 4 GiB at most) is the limit users would hit.
@@ -180,11 +187,11 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
     }
     let mut interner = Interner::default();
     let text = text_of(bytes)?;
-    let envelope = parse_envelope(text, &mut interner, progress).map_err(|e| match e.kind() {
+    let body = parse_envelope(text, &mut interner, progress).map_err(|e| match e.kind() {
         ErrorKind::Field { .. } | ErrorKind::Overflow(_) => provider_error_in(text, source).unwrap_or(e),
         _ => e,
     })?;
-    convert(envelope, source, &mut interner)
+    convert(body, source, &mut interner)
 }
 
 /// A body the reader stopped in may still be a provider's error body with something unexpected
@@ -192,11 +199,10 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
 /// reports that as the provider's error, not as a shape mismatch. Read again for the error keys
 /// only; paid only by bodies that fail.
 fn provider_error_in(text: &str, source: Option<Source>) -> Option<Error> {
-    use serde::de::DeserializeSeed;
-    let mut interner = Interner::default();
-    let seed = envelope::EnvelopeSeed { interner: &mut interner, body_len: 0, progress: &mut |_| {}, skip_payload: true };
-    let envelope = seed.deserialize(&mut serde_json::Deserializer::from_str(text)).ok()?;
-    match convert(envelope, source, &mut interner) {
+    let envelope = tally_formats::read_error_keys(text)?;
+    // The payload is skipped: `items` was there or not, with no charges either way.
+    let items = envelope.items.then(Vec::new);
+    match convert(Body { envelope, items }, source, &mut Interner::default()) {
         Err(e) if matches!(e.kind(), ErrorKind::Provider { .. }) => Some(e),
         _ => None,
     }
@@ -217,10 +223,9 @@ fn read_fast(scanner: fast::Scanner, mut interner: Interner, tail: &[u8], base: 
     let items = scanner.into_items()?;
     let rest = without_items(&items.head, tail.get(items.tail_from.checked_sub(base)?..)?)?;
     // The rest read untracked: where it is wrong, the whole body is read again to say where (its
-    // lines and columns, not these).
-    let mut envelope = parse_from(&mut serde_json::Deserializer::from_str(&rest), rest.len(), &mut interner, progress).ok()?.ok()?;
-    envelope.items = Some(items.charges);
-    Some(convert(envelope, source, &mut interner))
+    // lines and columns, not these). Its `items` is `[]`: the sink gets none.
+    let envelope = tally_formats::read_envelope(&rest, &mut ItemsToCharges::new(&mut interner), progress).ok()?.ok()?;
+    Some(convert(Body { envelope, items: Some(items.charges) }, source, &mut interner))
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -230,10 +235,18 @@ fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
-/// The provider's normalized usage from its envelope.
-fn convert(envelope: Envelope<'_>, source: Option<Source>, interner: &mut Interner) -> Result<Usage> {
-    match envelope.detect(source)? {
-        Source::Aether => aether::convert(envelope),
+/// A body as the general reader reads it: its top level, and the charges its usage items were
+/// summed into as they were read (`None` when it has no `items`).
+struct Body<'a> {
+    envelope: Envelope<'a>,
+    items: Option<Vec<Charge>>,
+}
+
+/// The provider's normalized usage from its body.
+fn convert(body: Body<'_>, source: Option<Source>, interner: &mut Interner) -> Result<Usage> {
+    let Body { envelope, items } = body;
+    match detect::detect(&envelope, source)? {
+        Source::Aether => aether::convert(envelope, items),
         Source::Hyperstack => hyperstack::convert(envelope),
         Source::Elastic => elastic::convert(envelope),
         Source::Cu => cu::convert(envelope, interner),
@@ -255,10 +268,17 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
 }
 
-/// Reads the envelope without tracking where it is; when that fails, the path of the field is found
+/// Reads the body without tracking where it is; when that fails, the path of the field is found
 /// from where the reader stopped (`json_path`), so a valid body pays nothing for error paths.
-fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Envelope<'a>> {
-    parse_from(&mut serde_json::Deserializer::from_str(text), text.len(), interner, progress).map_err(|err| locate_error(text, &err))?
+fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Body<'a>> {
+    let mut sink = ItemsToCharges::new(interner);
+    let envelope = tally_formats::read_envelope(text, &mut sink, progress)
+        .map_err(|err| locate_error(text, &err))?
+        .map_err(|at| {
+            Error::new(ErrorKind::Syntax { message: "unexpected data after the end of the JSON value".into(), line: at.line, column: at.column })
+        })?;
+    let items = envelope.items.then(|| sink.into_charges());
+    Ok(Body { envelope, items })
 }
 
 /// "Not valid JSON" at the first byte that is not UTF-8 (lines and columns as serde_json counts them).
@@ -269,31 +289,12 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Error {
     Error::new(ErrorKind::Syntax { message: "the body is not UTF-8 text, as JSON must be".into(), line, column })
 }
 
-/// Reads the envelope; the reader's own error when it fails (the caller says where).
-fn parse_from<'a, R: serde_json::de::Read<'a>>(
-    de: &mut serde_json::Deserializer<R>,
-    body_len: usize,
-    interner: &mut Interner,
-    progress: &mut dyn FnMut(usize),
-) -> std::result::Result<Result<Envelope<'a>>, serde_json::Error> {
-    use serde::de::DeserializeSeed;
-    crate::num::forget_refused_number();
-    let envelope = (envelope::EnvelopeSeed { interner, body_len, progress, skip_payload: false }).deserialize(&mut *de)?;
-    Ok(de.end().map(|()| envelope).map_err(|e| {
-        Error::new(ErrorKind::Syntax {
-            message: "unexpected data after the end of the JSON value".into(),
-            line: e.line(),
-            column: e.column(),
-        })
-    }))
-}
-
 /// The error for a body the envelope reader stopped in.
 fn locate_error(text: &str, err: &serde_json::Error) -> Error {
     if err.is_data() {
         // A body that is not JSON at all (say, random bytes that happen to start with a digit)
         // is first of all "not valid JSON", not "expected an object, found 4".
-        if let Err(syntax) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        if let Some(syntax) = tally_formats::syntax_error(text) {
             return Error::from_json(text.as_bytes(), &syntax);
         }
     }
@@ -302,7 +303,8 @@ fn locate_error(text: &str, err: &serde_json::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{envelope::EnvelopeSeed, parse_envelope, Interner};
+    use super::{parse_envelope, Interner, ItemsToCharges};
+    use tally_formats::EnvelopeSeed;
 
     const BODIES: [&str; 4] = [
         include_str!("../../../../fixtures/aether/usage.json"),
@@ -356,7 +358,7 @@ mod tests {
         use serde::de::DeserializeSeed;
         crate::json_path::names_the_tracked_path(
             text,
-            |de| (EnvelopeSeed { interner: &mut Interner::default(), body_len: 0, progress: &mut |_| {}, skip_payload: false }).deserialize(de).map(drop),
+            |de| EnvelopeSeed::new(&mut ItemsToCharges::new(&mut Interner::default()), 0, &mut |_| {}).deserialize(de).map(drop),
             |text| parse_envelope(text, &mut Interner::default(), &mut |_| {}),
         )
     }

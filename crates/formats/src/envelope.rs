@@ -2,8 +2,10 @@
 //!
 //! The four providers' success and error bodies share a handful of top-level keys (`data`, `message`,
 //! `code`, `error`), so the top level is read by hand: each known key goes into its slot, unknown keys
-//! are remembered for the "unknown shape" message, and the big arrays are converted to charges as they
-//! stream past (no intermediate tree, SPEC and issue 8).
+//! are remembered for the "unknown shape" message, and the usage items go to an [`ItemSink`] (the
+//! core's, which sums them into charges) as they stream past (no intermediate tree, SPEC and issue 8).
+//!
+//! Which provider a body is from is the core's to decide, from what this reads (`sources::detect`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -11,32 +13,46 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::aether::{AetherItemsSeed, AetherSubscription};
+use super::aether::{AetherItemsSeed, AetherSubscription, ItemSink};
 use super::cu::CuData;
 use super::elastic::{Deployment, ElasticError};
 use super::hyperstack::HsResource;
-use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Charge, Interner, Source};
 use crate::num::{abbreviate, Num, Ts};
 
 /// Everything a top-level body may hold, whichever provider sent it.
 #[derive(Default)]
-pub(super) struct Envelope<'a> {
+pub struct Envelope<'a> {
+    /// Aether's `period_start`.
     pub period_start: Option<Ts>,
+    /// Aether's `period_end`.
     pub period_end: Option<Ts>,
-    pub items: Option<Vec<Charge>>,
+    /// Whether Aether's `items` was there: its items went to the [`ItemSink`] as they were read.
+    pub items: bool,
+    /// Aether's `total_eur` (`null` reads as none).
     pub total_eur: Option<Num>,
+    /// Aether's `subscriptions`.
     pub subscriptions: Option<Vec<AetherSubscription<'a>>>,
+    /// Hyperstack's `status` (`false` in an error body).
     pub status: Option<bool>,
+    /// `message` (Hyperstack's and the CU platform's).
     pub message: Option<Cow<'a, str>>,
+    /// Hyperstack's `error_reason`.
     pub error_reason: Option<Cow<'a, str>>,
+    /// `data` (Hyperstack's resources or the CU platform's usage).
     pub data: Option<Data<'a>>,
+    /// Elastic's `total_cost` (`null` reads as none).
     pub total_cost: Option<Num>,
+    /// Elastic's `deployments`.
     pub deployments: Option<Vec<Deployment<'a>>>,
+    /// Elastic's `errors`.
     pub errors: Option<Vec<ElasticError<'a>>>,
+    /// The CU platform's `code` (`0` in a success body).
     pub code: Option<Code>,
+    /// The CU platform's `requestId`.
     pub request_id: Option<Cow<'a, str>>,
+    /// The CU platform's second envelope's `success`.
     pub success: Option<bool>,
+    /// `error` (Aether's, the CU platform's second envelope's).
     pub error: Option<ErrorObject<'a>>,
     /// Keys this reader does not know, for the "unknown shape" message.
     pub other_keys: Vec<String>,
@@ -45,25 +61,34 @@ pub(super) struct Envelope<'a> {
 }
 
 /// `data`: Hyperstack's array of resources or the CU platform's object.
-pub(super) enum Data<'a> {
+pub enum Data<'a> {
+    /// An array: Hyperstack's resources.
     Resources(Vec<HsResource<'a>>),
+    /// An object: the CU platform's usage.
     Cu(CuData<'a>),
+    /// `null`.
     Null,
     /// Not read: only whether it was an object (the error-body probe).
-    Skipped { object: bool },
+    Skipped {
+        /// Whether it was an object.
+        object: bool,
+    },
 }
 
 /// An error code that one provider writes as a string and another as a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Code(pub String);
+pub struct Code(pub String);
 
 /// `{code, message, details?}` (Aether's `error`, the CU platform's second envelope).
 #[derive(Deserialize)]
 #[serde(expecting = "an error object {code, message}")]
-pub(super) struct ErrorObject<'a> {
+pub struct ErrorObject<'a> {
+    /// `code`.
     pub code: Option<Code>,
+    /// `message`.
     #[serde(borrow)]
     pub message: Option<Cow<'a, str>>,
+    /// `details` (Aether's: which field is at fault, and why).
     #[serde(default, borrow)]
     pub details: Option<Vec<ErrorDetail<'a>>>,
 }
@@ -71,23 +96,42 @@ pub(super) struct ErrorObject<'a> {
 /// One entry of Aether's `error.details`.
 #[derive(Deserialize)]
 #[serde(expecting = "an error detail object {field, code, message}")]
-pub(super) struct ErrorDetail<'a> {
+pub struct ErrorDetail<'a> {
+    /// `field`.
     #[serde(borrow)]
     pub field: Option<Cow<'a, str>>,
+    /// `message`.
     #[serde(borrow)]
     pub message: Option<Cow<'a, str>>,
 }
 
-pub(super) struct EnvelopeSeed<'i> {
-    pub interner: &'i mut Interner,
+/// Reads a body's top level into an [`Envelope`], its usage items into an [`ItemSink`].
+///
+/// Public for the core's tests, which run it with a deserializer of their own; a body is read
+/// with [`crate::read_envelope`], which runs it with `serde_json`'s.
+pub struct EnvelopeSeed<'i> {
+    /// Where Aether's usage items go as they are read.
+    items: &'i mut dyn ItemSink,
     /// Size of the body in bytes, to size the item list.
-    pub body_len: usize,
+    body_len: usize,
     /// Told how many usage items have been read, now and then (see `read_usage_with_progress`).
-    pub progress: &'i mut dyn FnMut(usize),
+    progress: &'i mut dyn FnMut(usize),
     /// Reads only what says whether this is an error body: the payload keys (`items`, `data`,
     /// `deployments`, `subscriptions` and the totals) are noted and skipped, so an error body
-    /// whose payload is malformed is still told apart (see `sources::provider_error_in`).
-    pub skip_payload: bool,
+    /// whose payload is malformed is still told apart (see [`crate::read_error_keys`]).
+    skip_payload: bool,
+}
+
+impl<'i> EnvelopeSeed<'i> {
+    /// A reader of a whole body of `body_len` bytes, its usage items going to `items`.
+    pub fn new(items: &'i mut dyn ItemSink, body_len: usize, progress: &'i mut dyn FnMut(usize)) -> EnvelopeSeed<'i> {
+        EnvelopeSeed { items, body_len, progress, skip_payload: false }
+    }
+
+    /// A reader of what says whether a body is an error body (see [`EnvelopeSeed::skip_payload`]).
+    pub(crate) fn error_keys(items: &'i mut dyn ItemSink, progress: &'i mut dyn FnMut(usize)) -> EnvelopeSeed<'i> {
+        EnvelopeSeed { items, body_len: 0, progress, skip_payload: true }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
@@ -130,11 +174,12 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                 "period_start" => { once(&mut e.period_start, &mut map, "period_start")?; "period_start" }
                 "period_end" => { once(&mut e.period_end, &mut map, "period_end")?; "period_end" }
                 "items" => {
-                    if e.items.is_some() {
+                    if e.items {
                         return Err(de::Error::custom("duplicate key \"items\""));
                     }
                     // An Aether item is about 300 bytes of JSON.
-                    e.items = Some(map.next_value_seed(AetherItemsSeed { interner: &mut *self.interner, capacity_hint: self.body_len / 300, progress: &mut *self.progress })?);
+                    map.next_value_seed(AetherItemsSeed { sink: &mut *self.items, capacity_hint: self.body_len / 300, progress: &mut *self.progress })?;
+                    e.items = true;
                     "items"
                 }
                 "total_eur" => { e.total_eur = map.next_value::<Option<Num>>()?; "total_eur" }
@@ -169,7 +214,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
 /// object: CU detection looks at that); `None` for the keys an error body is told by.
 fn skip_payload<'de, A: MapAccess<'de>>(key: &str, e: &mut Envelope<'de>, map: &mut A) -> std::result::Result<Option<&'static str>, A::Error> {
     let known = match key {
-        "items" => { e.items = Some(Vec::new()); "items" }
+        "items" => { e.items = true; "items" }
         "subscriptions" => { e.subscriptions = Some(Vec::new()); "subscriptions" }
         "deployments" => { e.deployments = Some(Vec::new()); "deployments" }
         "period_start" => "period_start",
@@ -285,86 +330,15 @@ impl<'de> Deserialize<'de> for Code {
 }
 
 impl Code {
-    pub(super) fn is_zero(&self) -> bool {
+    /// Whether this is the code of success (`0`).
+    pub fn is_zero(&self) -> bool {
         self.0.trim() == "0"
     }
 }
 
 impl Envelope<'_> {
-    fn has(&self, key: &str) -> bool {
+    /// Whether the body had `key` (one of [`Envelope::keys`]).
+    pub fn has(&self, key: &str) -> bool {
         self.keys.contains(&key)
-    }
-
-    /// Which providers this shape could come from (SPEC 1: auto-detection decides by shape).
-    fn candidates(&self) -> Vec<Source> {
-        let mut out = Vec::new();
-        let cu_envelope = self.has("success") || (self.has("code") && (self.has("requestId") || matches!(self.data, Some(Data::Cu(_) | Data::Skipped { object: true }))));
-        if ["items", "subscriptions", "total_eur", "period_start"].iter().any(|k| self.has(k))
-            || (self.has("error") && !self.has("success"))
-        {
-            out.push(Source::Aether);
-        }
-        if self.has("status") {
-            out.push(Source::Hyperstack);
-        }
-        if ["deployments", "total_cost", "errors"].iter().any(|k| self.has(k)) {
-            out.push(Source::Elastic);
-        }
-        if cu_envelope {
-            out.push(Source::Cu);
-        }
-        out
-    }
-
-    /// Decides the provider, honouring an explicit choice.
-    pub(super) fn detect(&self, wanted: Option<Source>) -> Result<Source> {
-        let candidates = self.candidates();
-        match wanted {
-            Some(source) if candidates.contains(&source) => Ok(source),
-            Some(source) => Err(Error::new(ErrorKind::Shape(format!(
-                "this is not {} body: expected {}; found {}",
-                article(source),
-                expected_shape(source),
-                self.describe_keys()
-            )))),
-            None => match candidates.as_slice() {
-                [one] => Ok(*one),
-                [] => Err(Error::new(ErrorKind::Shape(format!(
-                    "unknown body: expected one of {}; found {}",
-                    Source::ALL.iter().map(|s| format!("{} {}", s.display_name(), expected_shape(*s))).collect::<Vec<_>>().join(", "),
-                    self.describe_keys()
-                )))),
-                many => Err(Error::new(ErrorKind::Shape(format!(
-                    "ambiguous body: it has keys of {}; choose the source explicitly",
-                    many.iter().map(|s| s.display_name()).collect::<Vec<_>>().join(" and ")
-                )))),
-            },
-        }
-    }
-
-    fn describe_keys(&self) -> String {
-        let mut keys: Vec<String> = self.keys.iter().filter(|k| **k != "ignored").map(|k| (*k).to_string()).collect();
-        keys.extend(self.other_keys.iter().cloned());
-        if keys.is_empty() {
-            "an object with no known keys".into()
-        } else {
-            format!("keys {}", keys.join(", "))
-        }
-    }
-}
-
-fn article(source: Source) -> String {
-    match source {
-        Source::Aether | Source::Elastic => format!("an {}", source.display_name()),
-        _ => format!("a {}", source.display_name()),
-    }
-}
-
-fn expected_shape(source: Source) -> &'static str {
-    match source {
-        Source::Aether => "{items, subscriptions, total_eur}",
-        Source::Hyperstack => "{status, message, data[]}",
-        Source::Elastic => "{total_cost, deployments[]}",
-        Source::Cu => "{code, message, requestId, data}",
     }
 }

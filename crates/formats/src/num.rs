@@ -15,8 +15,12 @@ use serde::Deserialize;
 
 /// Parses decimal text such as `12.5`, `-0`, `1e-3` exactly. Returns a message on failure.
 ///
+/// `#[inline]`: the core's fast scanner reads every item's quantity with it, and so gets a copy of
+/// its own, built at the core's opt-level (see the crate's doc).
+///
 /// # Errors
 /// Text that is not a number, or a number beyond the 96-bit range of `Decimal` (about 7.9e28).
+#[inline]
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     let parsed = if trimmed.contains(['e', 'E']) {
@@ -41,7 +45,7 @@ fn looks_numeric(text: &str) -> bool {
 }
 
 /// Keeps error messages short when the offending text is huge (a 400-digit number).
-pub(crate) fn abbreviate(text: &str) -> String {
+pub fn abbreviate(text: &str) -> String {
     const MAX: usize = 40;
     if text.chars().count() <= MAX {
         text.to_string()
@@ -53,11 +57,11 @@ pub(crate) fn abbreviate(text: &str) -> String {
 
 /// A number that must be a JSON number (provider bodies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Num(pub Decimal);
+pub struct Num(pub Decimal);
 
 /// An amount that may be a JSON number or a numeric string (price books and scenarios, SPEC 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Amount(pub Decimal);
+pub struct Amount(pub Decimal);
 
 /// Reads a number from its raw JSON text, borrowed from the input: no allocation, no float.
 /// Falls back to the visitor for deserializers that are not serde_json's (tests, `Value`).
@@ -81,13 +85,15 @@ thread_local! {
 
 /// Forgets any number refused before: called as a read begins, so its error cannot pick up one
 /// from an earlier read that failed for another reason.
-pub(crate) fn forget_refused_number() {
+#[doc(hidden)]
+pub fn forget_refused_number() {
     REFUSED_NUMBER_END.set(0);
 }
 
 /// The offset in `text` just past the number the last read refused, if that number is in `text`
 /// (and forgets it).
-pub(crate) fn take_refused_number_end(text: &[u8]) -> Option<usize> {
+#[doc(hidden)]
+pub fn take_refused_number_end(text: &[u8]) -> Option<usize> {
     let end = REFUSED_NUMBER_END.replace(0);
     let range = text.as_ptr_range();
     (range.start as usize..=range.end as usize).contains(&end).then(|| end - range.start as usize)
@@ -194,7 +200,7 @@ impl<'de> Visitor<'de> for AmountVisitor {
 /// A UTC instant read from RFC 3339 (with `Z` or an offset), a naive date-time (taken as UTC) or a
 /// plain date (00:00 UTC), as SPEC section 1 allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Ts(pub DateTime<Utc>);
+pub struct Ts(pub DateTime<Utc>);
 
 impl<'de> Deserialize<'de> for Ts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -28,7 +28,11 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// [`parse_timestamp`] of a string's bytes, `None` where it fails: the fast reader's form.
-pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
+///
+/// `#[inline]`, as is all it calls: the core's fast scanner reads items' timestamps with it, and
+/// so gets a copy of its own, built at the core's opt-level (see the crate's doc).
+#[inline]
+pub fn parse_timestamp_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
     parse_bytes(b.trim_ascii())
 }
 
@@ -67,6 +71,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     r.0.is_empty().then_some(date)
 }
 
+#[inline]
 fn parse_bytes(b: &[u8]) -> Option<DateTime<Utc>> {
     let mut r = Reader(b);
     let date = r.date()?;
@@ -94,6 +99,7 @@ struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
     /// Exactly `n` ASCII digits as a number.
+    #[inline]
     fn digits(&mut self, n: usize) -> Option<u32> {
         let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
         let value = head.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))?;
@@ -102,6 +108,7 @@ impl Reader<'_> {
     }
 
     /// One of `bytes`, consumed.
+    #[inline]
     fn one_of(&mut self, bytes: &[u8]) -> Option<u8> {
         let (&first, rest) = self.0.split_first()?;
         bytes.contains(&first).then(|| {
@@ -111,6 +118,7 @@ impl Reader<'_> {
     }
 
     /// `YYYY-MM-DD`, a day that exists.
+    #[inline]
     fn date(&mut self) -> Option<NaiveDate> {
         let year = self.digits(4)?;
         self.one_of(b"-")?;
@@ -121,6 +129,7 @@ impl Reader<'_> {
     }
 
     /// `HH:MM`, with `:SS` and a fraction optional; and whether the seconds were there.
+    #[inline]
     fn time(&mut self) -> Option<(NaiveTime, bool)> {
         let hour = self.digits(2)?;
         self.one_of(b":")?;
@@ -143,6 +152,7 @@ impl Reader<'_> {
     }
 
     /// At least one digit after the point, as nanoseconds (digits past the ninth are dropped).
+    #[inline]
     fn fraction(&mut self) -> Option<u32> {
         let count = self.0.iter().take_while(|c| c.is_ascii_digit()).count();
         if count == 0 {
@@ -154,6 +164,7 @@ impl Reader<'_> {
     }
 
     /// `+HH:MM` or `-HH:MM`.
+    #[inline]
     fn offset(&mut self) -> Option<FixedOffset> {
         let sign = if self.one_of(b"+-")? == b'-' { -1 } else { 1 };
         let hours = self.digits(2)?;
