@@ -10,11 +10,12 @@ use crate::aggregate::{groups, Dimension};
 use crate::error::{Error, Result};
 use crate::model::{Category, Charge, Dimensions, Interner, Period, Source, Usage, Subject};
 use crate::money::{minor_unit, round_to};
-use tally_formats::Amount;
 use crate::pricing::book::{Model, PriceEntry, Selector};
 use crate::pricing::{price, Context, PriceBook};
 use crate::summary::{summarize, Summary};
 use crate::time::Month;
+pub use tally_formats::{Adjustment, AmountText, Match, NewCharge};
+use tally_formats::{ScenarioOut, ScenarioWire};
 
 /// Hours billed for one autoscaled node run (SPEC 1.1): under 15 minutes is free; from 15 minutes
 /// on, every started hour counts (10 min = 0 h, 15 min = 1 h, 70 min = 2 h).
@@ -26,269 +27,44 @@ pub fn billable_hours(minutes: u64) -> u64 {
     }
 }
 
-/// Which charges an adjustment applies to: each present field must equal the charge's.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(expecting = "a match object {source, resource_type, unit, resource, category}")]
-#[serde(deny_unknown_fields)]
-pub struct Match {
-    /// Provider id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// Resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// Unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// Resource id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    /// Category (`usage`, `subscription`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+/// Whether every present field of `m` equals the charge's.
+fn matches(m: &Match, c: &Charge) -> bool {
+    m.source.as_deref().is_none_or(|s| s == c.source.id())
+        && m.resource_type.as_deref().is_none_or(|t| t == &*c.resource_type)
+        && m.unit.as_deref().is_none_or(|u| u == &*c.unit)
+        && m.resource.as_deref().is_none_or(|r| c.resource_id.as_deref() == Some(r))
+        && m.category.as_deref().is_none_or(|k| k == c.category.id())
 }
 
-impl Match {
-    fn matches(&self, c: &Charge) -> bool {
-        self.source.as_deref().is_none_or(|s| s == c.source.id())
-            && self.resource_type.as_deref().is_none_or(|t| t == &*c.resource_type)
-            && self.unit.as_deref().is_none_or(|u| u == &*c.unit)
-            && self.resource.as_deref().is_none_or(|r| c.resource_id.as_deref() == Some(r))
-            && self.category.as_deref().is_none_or(|k| k == c.category.id())
+/// The price book selector for a `set_price`: prices are chosen by source, resource type and
+/// unit only, so a match on a resource or category is refused rather than silently widened.
+fn selector(m: &Match, path: &str) -> Result<Selector> {
+    if m.resource.is_some() || m.category.is_some() {
+        return Err(Error::invalid(path, "set_price matches by source, resource_type and unit only (not resource or category)"));
     }
-
-    /// The price book selector for a `set_price`: prices are chosen by source, resource type and
-    /// unit only, so a match on a resource or category is refused rather than silently widened.
-    fn selector(&self, path: &str) -> Result<Selector> {
-        if self.resource.is_some() || self.category.is_some() {
-            return Err(Error::invalid(path, "set_price matches by source, resource_type and unit only (not resource or category)"));
-        }
-        let source = match self.source.as_deref() {
-            None => None,
-            Some(s) => Some(Source::from_id(s).ok_or_else(|| Error::invalid(format!("{path}.source"), format!("unknown source \"{s}\"")))?),
-        };
-        Ok(Selector { source, resource_type: self.resource_type.clone(), unit: self.unit.clone(), resource_name: None })
-    }
+    let source = match m.source.as_deref() {
+        None => None,
+        Some(s) => Some(Source::from_id(s).ok_or_else(|| Error::invalid(format!("{path}.source"), format!("unknown source \"{s}\"")))?),
+    };
+    Ok(Selector { source, resource_type: m.resource_type.clone(), unit: m.unit.clone(), resource_name: None })
 }
 
-/// A charge the scenario adds.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(expecting = "a charge object {source, category, resource_type, unit, month, ...}")]
-#[serde(deny_unknown_fields)]
-pub struct NewCharge {
-    /// Provider id (decides the currency).
-    pub source: String,
-    /// `usage` (priced by the book) or `subscription` (a flat monthly fee in `amount`).
-    #[serde(default = "usage_category")]
-    pub category: String,
-    /// Resource type.
-    pub resource_type: String,
-    /// Unit (`hour`).
-    #[serde(default = "hour")]
-    pub unit: String,
-    /// Resource name or id, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Quantity (usage), if not given as runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<AmountText>,
-    /// Run times in minutes of `nodes` nodes: billed per started hour, runs under 15 minutes free.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub run_minutes: Vec<u64>,
-    /// How many nodes ran those runs (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<u64>,
-    /// The fee, for a subscription (or a usage charge's known cost).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<AmountText>,
-}
-
-fn usage_category() -> String {
-    "usage".into()
-}
-
-fn hour() -> String {
-    "hour".into()
-}
-
-/// An exact amount in a scenario, written back as a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AmountText(pub Decimal);
-
-impl<'de> Deserialize<'de> for AmountText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Amount::deserialize(d).map(|a| AmountText(a.0))
-    }
-}
-
-impl Serialize for AmountText {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.normalize().to_string())
-    }
-}
-
-/// One change to the base.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Adjustment {
-    /// Multiply matched quantities (and reported costs) by `factor`.
-    Scale {
-        /// Which charges.
-        #[serde(rename = "match")]
-        matching: Match,
-        /// The factor (1.5 = 50% more).
-        factor: AmountText,
-    },
-    /// Price matched usage at `unit_price` per unit (wins over the price book).
-    SetPrice {
-        /// Which charges.
-        #[serde(rename = "match")]
-        matching: Match,
-        /// New price per unit, in the book's currency.
-        unit_price: AmountText,
-    },
-    /// Remove matched charges.
-    Remove {
-        /// Which charges.
-        #[serde(rename = "match")]
-        matching: Match,
-    },
-    /// Add a charge.
-    Add {
-        /// The charge.
-        charge: NewCharge,
-    },
-}
-
-/// An adjustment is read field by field as the text goes, in any order, not through serde's
-/// buffering of an internally tagged enum: an error inside one then names its own place
-/// (`adjustments[0].charge.run_minutes[1]: expected a whole number (0 or more), found 14.5`),
-/// where the buffered read could only name `adjustments[0]`, and said it found "an object".
-impl<'de> Deserialize<'de> for Adjustment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_map(AdjustmentVisitor)
-    }
-}
-
-/// The `action` of an adjustment: a string, and only one (a derived enum would also take the
-/// `{"scale": ...}` form of an enum, and name an object's key as an unknown action).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Scale,
-    SetPrice,
-    Remove,
-    Add,
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Name;
-        impl serde::de::Visitor<'_> for Name {
-            type Value = Action;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an action: scale, set_price, remove or add")
-            }
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<Action, E> {
-                Ok(match name {
-                    "scale" => Action::Scale,
-                    "set_price" => Action::SetPrice,
-                    "remove" => Action::Remove,
-                    "add" => Action::Add,
-                    _ => return Err(E::unknown_variant(name, &["scale", "set_price", "remove", "add"])),
-                })
-            }
-        }
-        d.deserialize_str(Name)
-    }
-}
-
-/// The keys an adjustment may have (which of them an action takes is checked once all are read).
-#[derive(Deserialize, Clone, Copy)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum AdjustmentField {
-    Action,
-    Match,
-    Factor,
-    UnitPrice,
-    Charge,
-}
-
-struct AdjustmentVisitor;
-
-impl<'de> serde::de::Visitor<'de> for AdjustmentVisitor {
-    type Value = Adjustment;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an adjustment (an object with an action)")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Adjustment, A::Error> {
-        use serde::de::Error as _;
-        fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> std::result::Result<(), E> {
-            if slot.is_some() {
-                return Err(E::duplicate_field(name));
-            }
-            *slot = Some(value);
-            Ok(())
-        }
-        let (mut action, mut matching, mut factor, mut unit_price, mut charge) = (None, None, None, None, None);
-        while let Some(field) = map.next_key::<AdjustmentField>()? {
-            match field {
-                AdjustmentField::Action => once(&mut action, map.next_value::<Action>()?, "action")?,
-                AdjustmentField::Match => once(&mut matching, map.next_value::<Match>()?, "match")?,
-                AdjustmentField::Factor => once(&mut factor, map.next_value::<AmountText>()?, "factor")?,
-                AdjustmentField::UnitPrice => once(&mut unit_price, map.next_value::<AmountText>()?, "unit_price")?,
-                AdjustmentField::Charge => once(&mut charge, map.next_value::<NewCharge>()?, "charge")?,
-            }
-        }
-        let action = action.ok_or_else(|| A::Error::missing_field("action"))?;
-        // What each action takes; any other key present is refused, as an unknown field.
-        let (takes, name): (&[&str], &str) = match action {
-            Action::Scale => (&["action", "match", "factor"], "scale"),
-            Action::SetPrice => (&["action", "match", "unit_price"], "set_price"),
-            Action::Remove => (&["action", "match"], "remove"),
-            Action::Add => (&["action", "charge"], "add"),
-        };
-        let present = [("match", matching.is_some()), ("factor", factor.is_some()), ("unit_price", unit_price.is_some()), ("charge", charge.is_some())];
-        if let Some((stray, _)) = present.iter().find(|(key, here)| *here && !takes.contains(key)) {
-            return Err(A::Error::custom(format_args!("unknown field `{stray}` for action {name}, expected one of {}", takes.join(", "))));
-        }
-        fn need<T, E: serde::de::Error>(value: Option<T>, key: &'static str) -> std::result::Result<T, E> {
-            value.ok_or_else(|| E::missing_field(key))
-        }
-        Ok(match action {
-            Action::Scale => Adjustment::Scale { matching: need(matching, "match")?, factor: need(factor, "factor")? },
-            Action::SetPrice => Adjustment::SetPrice { matching: need(matching, "match")?, unit_price: need(unit_price, "unit_price")? },
-            Action::Remove => Adjustment::Remove { matching: need(matching, "match")? },
-            Action::Add => Adjustment::Add { charge: need(charge, "charge")? },
-        })
-    }
-}
-
-/// A what-if scenario.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(expecting = "a scenario object {adjustments, ...}")]
-#[serde(deny_unknown_fields)]
+/// A what-if scenario: read as tally-formats' [`ScenarioWire`], written as its [`ScenarioOut`] (its
+/// adjustments' types are that crate's, re-exported), so that serde_json runs with them there,
+/// built for size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scenario {
     /// A name for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Applied in order.
-    #[serde(default)]
     pub adjustments: Vec<Adjustment>,
     /// Replaces the base price book entirely (SPEC 3 format).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_book: Option<serde_json::Value>,
     /// Overrides the book's monthly discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percent: Option<AmountText>,
     /// Overrides the book's minimum monthly commitment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_monthly: Option<AmountText>,
     /// Overrides the book's tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_percent: Option<AmountText>,
 }
 
@@ -301,12 +77,47 @@ impl Scenario {
         if bytes.len() > 16 * 1024 * 1024 {
             return Err(Error::invalid("", "a scenario is at most 16 MB"));
         }
-        crate::json_path::read_whole(bytes, |de| Scenario::deserialize(de))
+        // Read in tally-formats, built for size (its crate's doc says why); an error is placed
+        // here, from where the reader stopped.
+        tally_formats::read_scenario(bytes).map(Scenario::from).map_err(|e| Error::from_json(bytes, &e))
     }
 
     /// The scenario as JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        self.out().to_json()
+    }
+
+    /// The scenario as tally-formats writes it.
+    fn out(&self) -> ScenarioOut<'_> {
+        ScenarioOut {
+            name: self.name.as_deref(),
+            adjustments: &self.adjustments,
+            price_book: self.price_book.as_ref(),
+            discount_percent: self.discount_percent,
+            minimum_monthly: self.minimum_monthly,
+            tax_percent: self.tax_percent,
+        }
+    }
+}
+
+impl From<ScenarioWire> for Scenario {
+    fn from(w: ScenarioWire) -> Scenario {
+        let ScenarioWire { name, adjustments, price_book, discount_percent, minimum_monthly, tax_percent } = w;
+        Scenario { name, adjustments, price_book, discount_percent, minimum_monthly, tax_percent }
+    }
+}
+
+/// As [`Scenario::parse`] reads it (for any deserializer).
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        ScenarioWire::deserialize(d).map(Scenario::from)
+    }
+}
+
+/// As [`Scenario::to_json`] writes it (for any serializer).
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.out().serialize(s)
     }
 }
 
@@ -387,7 +198,7 @@ pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> 
                     // Usage below nothing is not usage: a factor of 0 removes it, 0.5 halves it.
                     return Err(Error::invalid(format!("adjustments[{i}].factor"), "must not be negative (0 removes the usage)"));
                 }
-                for c in usages.iter_mut().flat_map(|u| u.charges.iter_mut()).chain(added.iter_mut()).filter(|c| matching.matches(c)) {
+                for c in usages.iter_mut().flat_map(|u| u.charges.iter_mut()).chain(added.iter_mut()).filter(|c| matches(matching, c)) {
                     let what = || Error::overflow(format!("adjustments[{i}]: scaling by {}", factor.0));
                     c.quantity = c.quantity.checked_mul(factor.0).ok_or_else(what)?;
                     c.reported_cost = c.reported_cost.map(|r| r.checked_mul(factor.0).ok_or_else(what)).transpose()?;
@@ -395,9 +206,9 @@ pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> 
             }
             Adjustment::Remove { matching } => {
                 for u in &mut usages {
-                    u.charges.retain(|c| !matching.matches(c));
+                    u.charges.retain(|c| !matches(matching, c));
                 }
-                added.retain(|c| !matching.matches(c));
+                added.retain(|c| !matches(matching, c));
             }
             Adjustment::SetPrice { matching, unit_price } => {
                 if unit_price.0 < Decimal::ZERO {
@@ -405,7 +216,7 @@ pub fn apply(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>) -> 
                 }
                 overrides.insert(
                     0,
-                    PriceEntry { selector: matching.selector(&format!("adjustments[{i}].match"))?, model: Model::PerUnit { unit_price: unit_price.0 }, flat_fee: None },
+                    PriceEntry { selector: selector(matching, &format!("adjustments[{i}].match"))?, model: Model::PerUnit { unit_price: unit_price.0 }, flat_fee: None },
                 );
             }
             Adjustment::Add { charge } => added.push(new_charge(charge, i, &mut interner)?),

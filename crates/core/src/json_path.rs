@@ -59,18 +59,6 @@ impl Complaint {
     }
 }
 
-/// Reads the whole of `bytes` as JSON with `read` (trailing data is an error); a failure names the
-/// field where reading stopped. For price books and scenarios; provider bodies have their own
-/// reader (`sources`).
-pub(crate) fn read_whole<'de, T>(
-    bytes: &'de [u8],
-    read: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>) -> serde_json::Result<T>,
-) -> crate::Result<T> {
-    tally_formats::forget_refused_number();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    read(&mut de).and_then(|value| de.end().map(|()| value)).map_err(|e| crate::Error::from_json(bytes, &e))
-}
-
 /// The path of the value that ends `end` bytes into `text`.
 pub(crate) fn path_of_value_ending_at(text: &[u8], end: usize) -> String {
     render(text, &walk(&text[..end.min(text.len())]))

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 
 /// Parses decimal text such as `12.5`, `-0`, `1e-3` exactly. Returns a message on failure.
@@ -63,6 +63,23 @@ pub struct Num(pub Decimal);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amount(pub Decimal);
 
+/// An exact amount in a price book or scenario: read as an [`Amount`] is, written back as a string
+/// (normalized: `"1.5"`, not `"1.50"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountText(pub Decimal);
+
+impl<'de> Deserialize<'de> for AmountText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Amount::deserialize(d).map(|a| AmountText(a.0))
+    }
+}
+
+impl Serialize for AmountText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
 /// Reads a number from its raw JSON text, borrowed from the input: no allocation, no float.
 /// Falls back to the visitor for deserializers that are not serde_json's (tests, `Value`).
 fn from_raw<'de, D: Deserializer<'de>>(d: D, allow_string: bool) -> Result<Decimal, D::Error> {
@@ -85,8 +102,7 @@ thread_local! {
 
 /// Forgets any number refused before: called as a read begins, so its error cannot pick up one
 /// from an earlier read that failed for another reason.
-#[doc(hidden)]
-pub fn forget_refused_number() {
+pub(crate) fn forget_refused_number() {
     REFUSED_NUMBER_END.set(0);
 }
 

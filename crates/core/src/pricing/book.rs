@@ -3,11 +3,10 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use tally_formats::{AmountText, BookWire, EntryWire, TierWire};
 
 use crate::error::{Error, Result};
 use crate::model::{Charge, Source};
-use tally_formats::Amount;
 
 /// A validated price book.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,59 +111,6 @@ impl Model {
     }
 }
 
-#[derive(Deserialize, Serialize, Default)]
-#[serde(expecting = "a price book object {currency, prices, ...}")]
-#[serde(deny_unknown_fields)]
-struct BookWire {
-    currency: Option<String>,
-    #[serde(default)]
-    fx: BTreeMap<String, AmountWire>,
-    prices: Vec<EntryWire>,
-    discount_percent: Option<AmountWire>,
-    minimum_monthly: Option<AmountWire>,
-    tax_percent: Option<AmountWire>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(expecting = "a price object {source, resource_type, unit, model, ...}")]
-#[serde(deny_unknown_fields)]
-struct EntryWire {
-    source: Option<String>,
-    resource_type: Option<String>,
-    unit: Option<String>,
-    resource_name: Option<String>,
-    model: String,
-    unit_price: Option<AmountWire>,
-    tiers: Option<Vec<TierWire>>,
-    package_size: Option<AmountWire>,
-    package_price: Option<AmountWire>,
-    flat_fee: Option<AmountWire>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(expecting = "a tier object {up_to, unit_price}")]
-#[serde(deny_unknown_fields)]
-struct TierWire {
-    up_to: Option<AmountWire>,
-    unit_price: AmountWire,
-}
-
-/// An amount read exactly (number or string) and written back as a string.
-#[derive(Clone, Copy)]
-struct AmountWire(Decimal);
-
-impl<'de> Deserialize<'de> for AmountWire {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Amount::deserialize(d).map(|a| AmountWire(a.0))
-    }
-}
-
-impl Serialize for AmountWire {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.normalize().to_string())
-    }
-}
-
 impl PriceBook {
     /// Parses and validates a price book.
     ///
@@ -181,20 +127,22 @@ impl PriceBook {
             return Err(Error::invalid("", "a price book is at most 16 MB"));
         }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        crate::json_path::read_whole(bytes, |de| BookWire::deserialize(de))?.validate()
+        // Read in tally-formats, built for size (its crate's doc says why); an error is placed here,
+        // from where the reader stopped.
+        validate(tally_formats::read_book(bytes).map_err(|e| Error::from_json(bytes, &e))?)
     }
 
     /// Writes the book back as SPEC JSON (amounts as strings).
     pub fn to_json(&self) -> String {
-        let wire = BookWire {
+        BookWire {
             currency: self.currency.clone(),
-            fx: self.fx.iter().map(|(k, v)| (k.clone(), AmountWire(*v))).collect(),
-            prices: self.prices.iter().map(EntryWire::from_entry).collect(),
-            discount_percent: Some(AmountWire(self.discount_percent)),
-            minimum_monthly: Some(AmountWire(self.minimum_monthly)),
-            tax_percent: Some(AmountWire(self.tax_percent)),
-        };
-        serde_json::to_string_pretty(&wire).unwrap_or_default()
+            fx: self.fx.iter().map(|(k, v)| (k.clone(), AmountText(*v))).collect(),
+            prices: self.prices.iter().map(entry_wire).collect(),
+            discount_percent: Some(AmountText(self.discount_percent)),
+            minimum_monthly: Some(AmountText(self.minimum_monthly)),
+            tax_percent: Some(AmountText(self.tax_percent)),
+        }
+        .to_json()
     }
 
     /// The entry pricing a charge: a what-if override if one matches, else the most specific
@@ -230,36 +178,35 @@ impl PriceBook {
     }
 }
 
-impl EntryWire {
-    fn from_entry(e: &PriceEntry) -> EntryWire {
-        let tiers = |t: &Vec<Tier>| {
-            Some(t.iter().map(|t| TierWire { up_to: t.up_to.map(AmountWire), unit_price: AmountWire(t.unit_price) }).collect())
-        };
-        let mut w = EntryWire {
-            source: e.selector.source.map(|s| s.id().to_string()),
-            resource_type: e.selector.resource_type.clone(),
-            unit: e.selector.unit.clone(),
-            resource_name: e.selector.resource_name.clone(),
-            model: e.model.id().to_string(),
-            unit_price: None,
-            tiers: None,
-            package_size: None,
-            package_price: None,
-            flat_fee: e.flat_fee.map(AmountWire),
-        };
-        match &e.model {
-            Model::PerUnit { unit_price } => w.unit_price = Some(AmountWire(*unit_price)),
-            Model::Graduated(t) | Model::Volume(t) => w.tiers = tiers(t),
-            Model::Package { size, price } => {
-                w.package_size = Some(AmountWire(*size));
-                w.package_price = Some(AmountWire(*price));
-            }
+/// An entry as it is written.
+fn entry_wire(e: &PriceEntry) -> EntryWire {
+    let tiers = |t: &Vec<Tier>| {
+        Some(t.iter().map(|t| TierWire { up_to: t.up_to.map(AmountText), unit_price: AmountText(t.unit_price) }).collect())
+    };
+    let mut w = EntryWire {
+        source: e.selector.source.map(|s| s.id().to_string()),
+        resource_type: e.selector.resource_type.clone(),
+        unit: e.selector.unit.clone(),
+        resource_name: e.selector.resource_name.clone(),
+        model: e.model.id().to_string(),
+        unit_price: None,
+        tiers: None,
+        package_size: None,
+        package_price: None,
+        flat_fee: e.flat_fee.map(AmountText),
+    };
+    match &e.model {
+        Model::PerUnit { unit_price } => w.unit_price = Some(AmountText(*unit_price)),
+        Model::Graduated(t) | Model::Volume(t) => w.tiers = tiers(t),
+        Model::Package { size, price } => {
+            w.package_size = Some(AmountText(*size));
+            w.package_price = Some(AmountText(*price));
         }
-        w
     }
+    w
 }
 
-fn non_negative(path: &str, v: Option<AmountWire>) -> Result<Decimal> {
+fn non_negative(path: &str, v: Option<AmountText>) -> Result<Decimal> {
     let v = v.map_or(Decimal::ZERO, |a| a.0);
     if v.is_sign_negative() && !v.is_zero() {
         return Err(Error::invalid(path, format!("must not be negative, found {v}")));
@@ -267,90 +214,88 @@ fn non_negative(path: &str, v: Option<AmountWire>) -> Result<Decimal> {
     Ok(v)
 }
 
-impl BookWire {
-    fn validate(self) -> Result<PriceBook> {
-        if let Some(c) = &self.currency {
-            if c.trim().is_empty() {
-                return Err(Error::invalid("currency", "must not be empty"));
-            }
+/// The price book a read one says, if it keeps the rules.
+fn validate(book: BookWire) -> Result<PriceBook> {
+    if let Some(c) = &book.currency {
+        if c.trim().is_empty() {
+            return Err(Error::invalid("currency", "must not be empty"));
         }
-        // Currency codes are ISO 4217's capitals (or ECU, CU): "eur" is EUR, not a currency of its
-        // own that no amount could ever be added to.
-        let mut fx = BTreeMap::new();
-        for (k, v) in self.fx {
-            if v.0 <= Decimal::ZERO {
-                return Err(Error::invalid(format!("fx.{k}"), format!("a rate must be positive, found {}", v.0)));
-            }
-            let code = k.trim().to_ascii_uppercase();
-            if fx.insert(code.clone(), v.0).is_some() {
-                return Err(Error::invalid(format!("fx.{k}"), format!("a second rate for {code}")));
-            }
-        }
-        let discount_percent = non_negative("discount_percent", self.discount_percent)?;
-        if discount_percent > Decimal::ONE_HUNDRED {
-            return Err(Error::invalid("discount_percent", format!("must be at most 100, found {discount_percent}")));
-        }
-        let minimum_monthly = non_negative("minimum_monthly", self.minimum_monthly)?;
-        let tax_percent = non_negative("tax_percent", self.tax_percent)?;
-        let prices = self.prices.into_iter().enumerate().map(|(i, e)| e.validate(i)).collect::<Result<Vec<_>>>()?;
-        Ok(PriceBook {
-            currency: self.currency.map(|c| c.trim().to_ascii_uppercase()),
-            fx,
-            prices,
-            discount_percent,
-            minimum_monthly,
-            tax_percent,
-            overrides: Vec::new(),
-        })
     }
+    // Currency codes are ISO 4217's capitals (or ECU, CU): "eur" is EUR, not a currency of its
+    // own that no amount could ever be added to.
+    let mut fx = BTreeMap::new();
+    for (k, v) in book.fx {
+        if v.0 <= Decimal::ZERO {
+            return Err(Error::invalid(format!("fx.{k}"), format!("a rate must be positive, found {}", v.0)));
+        }
+        let code = k.trim().to_ascii_uppercase();
+        if fx.insert(code.clone(), v.0).is_some() {
+            return Err(Error::invalid(format!("fx.{k}"), format!("a second rate for {code}")));
+        }
+    }
+    let discount_percent = non_negative("discount_percent", book.discount_percent)?;
+    if discount_percent > Decimal::ONE_HUNDRED {
+        return Err(Error::invalid("discount_percent", format!("must be at most 100, found {discount_percent}")));
+    }
+    let minimum_monthly = non_negative("minimum_monthly", book.minimum_monthly)?;
+    let tax_percent = non_negative("tax_percent", book.tax_percent)?;
+    let prices = book.prices.into_iter().enumerate().map(|(i, e)| validate_entry(e, i)).collect::<Result<Vec<_>>>()?;
+    Ok(PriceBook {
+        currency: book.currency.map(|c| c.trim().to_ascii_uppercase()),
+        fx,
+        prices,
+        discount_percent,
+        minimum_monthly,
+        tax_percent,
+        overrides: Vec::new(),
+    })
 }
 
-impl EntryWire {
-    fn validate(self, i: usize) -> Result<PriceEntry> {
-        let at = |field: &str| format!("prices[{i}].{field}");
-        let source = match self.source.as_deref() {
-            None => None,
-            Some(s) => Some(Source::from_id(s).ok_or_else(|| {
-                Error::invalid(at("source"), format!("unknown source \"{s}\": expected aether, hyperstack, elastic or cu"))
-            })?),
-        };
-        let need = |v: Option<AmountWire>, field: &str| -> Result<Decimal> {
-            let v = v.ok_or_else(|| Error::invalid(at(field), format!("missing: the {} model needs it", self.model)))?;
-            if v.0.is_sign_negative() && !v.0.is_zero() {
-                return Err(Error::invalid(at(field), format!("must not be negative, found {}", v.0)));
+/// The `i`th entry a read one says, if it keeps the rules.
+fn validate_entry(entry: EntryWire, i: usize) -> Result<PriceEntry> {
+    let at = |field: &str| format!("prices[{i}].{field}");
+    let source = match entry.source.as_deref() {
+        None => None,
+        Some(s) => Some(Source::from_id(s).ok_or_else(|| {
+            Error::invalid(at("source"), format!("unknown source \"{s}\": expected aether, hyperstack, elastic or cu"))
+        })?),
+    };
+    let need = |v: Option<AmountText>, field: &str| -> Result<Decimal> {
+        let v = v.ok_or_else(|| Error::invalid(at(field), format!("missing: the {} model needs it", entry.model)))?;
+        if v.0.is_sign_negative() && !v.0.is_zero() {
+            return Err(Error::invalid(at(field), format!("must not be negative, found {}", v.0)));
+        }
+        Ok(v.0)
+    };
+    let model = match entry.model.as_str() {
+        "per_unit" => Model::PerUnit { unit_price: need(entry.unit_price, "unit_price")? },
+        "graduated" => Model::Graduated(validate_tiers(entry.tiers.as_deref(), &at("tiers"))?),
+        "volume" => Model::Volume(validate_tiers(entry.tiers.as_deref(), &at("tiers"))?),
+        "package" => {
+            let size = need(entry.package_size, "package_size")?;
+            if size.is_zero() {
+                return Err(Error::invalid(at("package_size"), "must be greater than 0"));
             }
-            Ok(v.0)
-        };
-        let model = match self.model.as_str() {
-            "per_unit" => Model::PerUnit { unit_price: need(self.unit_price, "unit_price")? },
-            "graduated" => Model::Graduated(validate_tiers(self.tiers.as_deref(), &at("tiers"))?),
-            "volume" => Model::Volume(validate_tiers(self.tiers.as_deref(), &at("tiers"))?),
-            "package" => {
-                let size = need(self.package_size, "package_size")?;
-                if size.is_zero() {
-                    return Err(Error::invalid(at("package_size"), "must be greater than 0"));
-                }
-                Model::Package { size, price: need(self.package_price, "package_price")? }
-            }
-            other => {
-                return Err(Error::invalid(
-                    at("model"),
-                    format!("unknown model \"{other}\": expected per_unit, graduated, volume or package"),
-                ))
-            }
-        };
-        let flat_fee = match self.flat_fee {
-            Some(f) if f.0.is_sign_negative() && !f.0.is_zero() => {
-                return Err(Error::invalid(at("flat_fee"), format!("must not be negative, found {}", f.0)))
-            }
-            f => f.map(|f| f.0),
-        };
-        Ok(PriceEntry {
-            selector: Selector { source, resource_type: self.resource_type, unit: self.unit, resource_name: self.resource_name },
-            model,
-            flat_fee,
-        })
-    }
+            Model::Package { size, price: need(entry.package_price, "package_price")? }
+        }
+        other => {
+            return Err(Error::invalid(
+                at("model"),
+                format!("unknown model \"{other}\": expected per_unit, graduated, volume or package"),
+            ))
+        }
+    };
+    let flat_fee = match entry.flat_fee {
+        Some(f) if f.0.is_sign_negative() && !f.0.is_zero() => {
+            return Err(Error::invalid(at("flat_fee"), format!("must not be negative, found {}", f.0)))
+        }
+        f => f.map(|f| f.0),
+    };
+    Ok(PriceEntry {
+        selector: Selector { source, resource_type: entry.resource_type, unit: entry.unit, resource_name: entry.resource_name },
+        model,
+        flat_fee,
+    })
 }
 
 fn validate_tiers(tiers: Option<&[TierWire]>, path: &str) -> Result<Vec<Tier>> {
@@ -398,8 +343,9 @@ fn validate_tiers(tiers: Option<&[TierWire]>, path: &str) -> Result<Vec<Tier>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{BookWire, PriceBook};
+    use super::PriceBook;
     use serde::Deserialize;
+    use tally_formats::BookWire;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
