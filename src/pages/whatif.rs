@@ -265,7 +265,7 @@ fn ScenarioForms(
                             {move || pools.get().into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
                         </select>
                     </label>
-                    <label><span>"for"</span><input inputmode="decimal" size="8" placeholder="fee per month" data-testid="pool-fee" prop:value=move || pool_fee.get() on:input=move |ev| pool_fee.set(event_target_value(&ev))/></label>
+                    <label><span>"for"</span><input inputmode="decimal" size="13" placeholder="fee per month" data-testid="pool-fee" prop:value=move || pool_fee.get() on:input=move |ev| pool_fee.set(event_target_value(&ev))/></label>
                     <button type="submit">"Add"</button>
                 </form>
             </Show>
@@ -288,7 +288,7 @@ fn Overrides() -> impl IntoView {
         }
     };
     view! {
-        <div class="book-top">
+        <div class="book-top overrides">
             {field("Discount %", "override-discount", |s| s.discount_percent, |s, v| s.discount_percent = v)}
             {field("Minimum per month", "override-minimum", |s| s.minimum_monthly, |s, v| s.minimum_monthly = v)}
             {field("Tax %", "override-tax", |s| s.tax_percent, |s, v| s.tax_percent = v)}
