@@ -269,7 +269,7 @@ pub fn ConnectForm() -> impl IntoView {
                     <div class="field">
                         <label for="connect-org">"Organization ID"</label>
                         <input type="text" id="connect-org" data-testid="connect-org" autocomplete="off" spellcheck="false" node_ref=org_input
-                            placeholder=move || if source.get() == Source::Aether { "6513270e-269e-4d37-b2a7-4de452e6b438" } else { "your organization id" }
+                            placeholder=move || if source.get() == Source::Aether { "the organization's UUID" } else { "your organization id" }
                             aria-invalid=problems.invalid(Field::Org) aria-describedby=problems.described_by(Field::Org)
                             prop:value=move || org.get() on:input=move |ev| { problems.clear(Field::Org); org.set(event_target_value(&ev)) }/>
                         <FieldMessage problems field=Field::Org/>

@@ -46,6 +46,25 @@ export class TallyPage {
       }).map((n) => n.textContent!)));
   }
 
+  /**
+   * The one-line fields in view under `scope` whose hint (the placeholder an empty field shows) is
+   * wider than their text box, so the user reads only its start ("as in the price b").
+   */
+  async cutHints(scope = '#main'): Promise<string[]> {
+    return this.page.evaluate((scope) => {
+      const ruler = document.createElement('canvas').getContext('2d')!;
+      return [...document.querySelectorAll<HTMLInputElement>(`${scope} input[placeholder]`)]
+        .filter((input) => input.offsetParent !== null && input.placeholder !== '' && input.value === '')
+        .filter((input) => {
+          const style = getComputedStyle(input);
+          ruler.font = style.font;
+          const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return ruler.measureText(input.placeholder).width > room + 0.5;
+        })
+        .map((input) => `${input.dataset.testid ?? input.id}: "${input.placeholder}"`);
+    }, scope);
+  }
+
   async screenshot(name: string, dir: string) {
     await this.page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }

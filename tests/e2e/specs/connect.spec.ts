@@ -232,3 +232,15 @@ test('a provider that does not answer within 30 s is a timeout with the host nam
   await expect(tally.error).toContainText('no answer from 127.0.0.1:8081 within 30 s', { timeout: 45_000 });
   await expect(page.getByTestId('loaded').locator('.chip')).toHaveCount(1);
 });
+
+test('the connect form shows each provider\'s hints whole, on a laptop and on a phone', async ({ tally, page }) => {
+  await tally.open();
+  await page.getByTestId('nav-data').click();
+  for (const size of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(size);
+    for (const provider of ['aether', 'hyperstack', 'elastic', 'cu']) {
+      await page.getByTestId('connect-provider').selectOption(provider);
+      expect(await tally.cutHints('[data-testid=connect-form]'), `${provider} at ${size.width}px`).toEqual([]);
+    }
+  }
+});
