@@ -244,3 +244,24 @@ test('the connect form shows each provider\'s hints whole, on a laptop and on a 
     }
   }
 });
+
+test('the connect form\'s boxes on one row are level, whichever label wraps', async ({ tally, page }) => {
+  await tally.open();
+  await page.getByTestId('nav-data').click();
+  await page.setViewportSize({ width: 1100, height: 900 });
+  for (const provider of ['aether', 'hyperstack', 'elastic', 'cu']) {
+    await page.getByTestId('connect-provider').selectOption(provider);
+    // Fields whose tops are level share a row of the grid: their boxes must be level too.
+    const rows = await page.locator('[data-testid=connect-form] .form-grid > .field').evaluateAll((fields) => {
+      const byRow = new Map<number, number[]>();
+      for (const field of fields) {
+        const box = field.querySelector('input, select')!.getBoundingClientRect().top;
+        const top = Math.round(field.getBoundingClientRect().top);
+        byRow.set(top, [...(byRow.get(top) ?? []), Math.round(box)]);
+      }
+      return [...byRow.values()];
+    });
+    expect(rows.some((row) => row.length > 1), `${provider}: a row of several fields`).toBe(true);
+    for (const row of rows) expect(new Set(row).size, `${provider}: box tops ${row}`).toBe(1);
+  }
+});
