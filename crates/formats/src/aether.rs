@@ -178,7 +178,7 @@ pub struct AetherSubscription<'a> {
 }
 
 /// Where the general reader puts `items[]` while the array streams past, an item at a time: no
-/// list of items is ever held. The core's sums them into charges (this crate does not know those).
+/// list of items is ever held. The core's sink sums them into charges (this crate does not know those).
 ///
 /// A trait object, not a type parameter: the readers stay one copy, instantiated here (a generic
 /// reader would be instantiated by the core, at its opt-level; see the crate's doc).

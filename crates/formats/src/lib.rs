@@ -42,7 +42,7 @@ pub use cu::{CuData, CuDay, CuRow, CuSummary};
 pub use elastic::{Costs, Deployment, DeploymentPeriod, Dimension, ElasticError};
 pub use envelope::{Code, Data, Envelope, EnvelopeSeed, ErrorDetail, ErrorObject};
 pub use hyperstack::{HsResource, IdText};
-pub use num::{abbreviate, parse_decimal, take_refused_number_end, Amount, AmountText, Num, Ts};
+pub use num::{abbreviate, parse_decimal, take_refused_number_end, AmountText, Num, Ts};
 pub use read::{read_book, read_envelope, read_error_keys, read_scenario, syntax_error, TrailingData};
 pub use scenario::{Adjustment, Match, NewCharge, ScenarioOut, ScenarioWire};
 pub use timestamp::{parse_date, parse_timestamp, parse_timestamp_bytes, rfc3339, rfc3339_exact, rfc3339_millis};

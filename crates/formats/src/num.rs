@@ -59,20 +59,10 @@ pub fn abbreviate(text: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Num(pub Decimal);
 
-/// An amount that may be a JSON number or a numeric string (price books and scenarios, SPEC 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Amount(pub Decimal);
-
-/// An exact amount in a price book or scenario: read as an [`Amount`] is, written back as a string
-/// (normalized: `"1.5"`, not `"1.50"`).
+/// An exact amount in a price book or scenario: read from a JSON number or a numeric string
+/// (SPEC 3), written back as a string (normalized: `"1.5"`, not `"1.50"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AmountText(pub Decimal);
-
-impl<'de> Deserialize<'de> for AmountText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Amount::deserialize(d).map(|a| AmountText(a.0))
-    }
-}
 
 impl Serialize for AmountText {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -146,9 +136,9 @@ impl<'de> Deserialize<'de> for Num {
 /// Price books and scenarios are small and may pass through serde's buffering (tagged enums), where
 /// a raw value is not available: their amounts take the visitor path, which sees serde_json's
 /// arbitrary-precision number as its text all the same.
-impl<'de> Deserialize<'de> for Amount {
+impl<'de> Deserialize<'de> for AmountText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(AmountVisitor).map(Amount)
+        d.deserialize_any(AmountVisitor).map(AmountText)
     }
 }
 
