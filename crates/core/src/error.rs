@@ -138,8 +138,18 @@ impl Error {
             (None, Some(end)) => crate::json_path::path_where_reader_stopped(text, end, crate::json_path::Complaint::in_message(&message)),
             (None, None) => String::new(),
         };
-        Error::field(path, message)
+        match missing_field(&message) {
+            Some(field) => Error::field(crate::json_path::join(&path, field), "required, but missing"),
+            None => Error::field(path, message),
+        }
     }
+}
+
+/// The field serde names in "missing field `quantity`". serde says it of the object the field is
+/// missing from; the message names the field's own path (`items[3].quantity: required, but
+/// missing`), as every other field error does.
+pub(crate) fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
 /// serde's messages read "invalid type: string \"abc\", expected a number at line 3 column 9";

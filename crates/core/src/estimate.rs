@@ -364,8 +364,8 @@ mod tests {
             (r#"{"adjustments": [{"action": "explode"}]}"#.to_string(), "adjustments[0].action: unknown variant `explode`"),
             (r#"{"adjustments": [{"action": {"scale": 1}}]}"#.to_string(), "adjustments[0].action: expected an action"),
             (r#"{"adjustments": [{"action": "remove", "match": {}, "factor": "2"}]}"#.to_string(), "adjustments[0]: unknown field `factor` for action remove"),
-            (r#"{"adjustments": [{"match": {}, "factor": "2"}]}"#.to_string(), "adjustments[0]: missing field `action`"),
-            (r#"{"adjustments": [{"action": "scale", "match": {}}]}"#.to_string(), "adjustments[0]: missing field `factor`"),
+            (r#"{"adjustments": [{"match": {}, "factor": "2"}]}"#.to_string(), "adjustments[0].action: required, but missing"),
+            (r#"{"adjustments": [{"action": "scale", "match": {}}]}"#.to_string(), "adjustments[0].factor: required, but missing"),
             (r#"{"adjustments": [{"action": "scale", "action": "add"}]}"#.to_string(), "adjustments[0]: duplicate field `action`"),
         ] {
             let got = error(&text);

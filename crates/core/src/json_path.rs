@@ -172,6 +172,15 @@ fn unescape(quoted: &[u8]) -> String {
         .unwrap_or_else(|_| String::from_utf8_lossy(&quoted[1..quoted.len() - 1]).into_owned())
 }
 
+/// `path.field`, or `field` at the top level.
+pub(crate) fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
 /// The path of the frames open in `text`.
 fn render(text: &[u8], stack: &[Frame]) -> String {
     let mut path = String::new();
@@ -208,7 +217,14 @@ pub(crate) fn tracked_path<'de>(text: &'de str, read: impl for<'t> FnOnce(Tracke
     let err = read(serde_path_to_error::Deserializer::new(&mut de, &mut track)).err()?;
     let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
     let path = track.path().to_string();
-    (err.is_data() && is_json && !err.to_string().starts_with("duplicate field")).then(|| if path == "." { String::new() } else { path })
+    let path = if path == "." { String::new() } else { path };
+    // Tally names a missing field by its own path (see `Error::from_json`).
+    let message = err.to_string();
+    let path = match crate::error::missing_field(message.split(" at line ").next().unwrap_or_default()) {
+        Some(field) => join(&path, field),
+        None => path,
+    };
+    (err.is_data() && is_json && !message.starts_with("duplicate field")).then_some(path)
 }
 
 /// For tests: fails unless `read` refuses `text` naming the path `tracked` names (when it names one).
@@ -283,8 +299,8 @@ mod tests {
     }
 
     #[test]
-    fn names_the_object_missing_a_field_and_the_unknown_key() {
-        assert_eq!(path::<Body>(r#"{"items": [{"quantity": 1}, {"tags": null}]}"#), "items[1]");
+    fn names_the_missing_field_and_the_unknown_key() {
+        assert_eq!(path::<Body>(r#"{"items": [{"quantity": 1}, {"tags": null}]}"#), "items[1].quantity");
         assert_eq!(path::<Body>(r#"{"items": [{"quantity": 1, "quantit\u0079y": 2}]}"#), "items[0].quantityy");
         assert_eq!(path::<Body>(r#"{"other": [{"x": "}]"}], "items": [{"qty": 1}]}"#), "items[0].qty");
     }

@@ -185,7 +185,7 @@ fn invalid_price_books_are_refused_at_the_field() {
         (r#"{"prices": [{"model": "per_unit", "unit_price": "abc"}]}"#, "prices[0].unit_price: expected a number, found \"abc\""),
         (r#"{"prices": [{"model": "per_unit", "unit_price": 1, "source": "aws"}]}"#, "prices[0].source: unknown source \"aws\""),
         (r#"{"prices": [{"model": "per_unit", "unitprice": 1}]}"#, "prices[0].unitprice: unknown field `unitprice`, expected one of"),
-        (r#"{"currency": "EUR"}"#, "missing field `prices`"),
+        (r#"{"currency": "EUR"}"#, "prices: required, but missing"),
         (r#"{"prices": [], "fx": {"USD": 0}}"#, "fx.USD: a rate must be positive, found 0"),
         (r#"{"prices": [], "discount_percent": 150}"#, "discount_percent: must be at most 100, found 150"),
     ];

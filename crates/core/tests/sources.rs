@@ -184,12 +184,12 @@ fn an_empty_body_says_so() {
 fn malformed_input_gets_a_clear_error_with_the_field_path() {
     let cases: &[(&str, &str)] = &[
         (r#"{"items": [{"resource_type": "x", "quantity": "abc", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: expected a number, found \"abc\""),
-        (r#"{"items": [{"resource_type": "x", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0]: missing field `quantity`"),
+        (r#"{"items": [{"resource_type": "x", "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: required, but missing"),
         (r#"{"items": [{"resource_type": "x", "quantity": 1, "unit": "h", "recorded_at": "yesterday"}]}"#, "items[0].recorded_at: expected an RFC 3339 timestamp or a YYYY-MM-DD date, found \"yesterday\""),
         (r#"{"items": [{"resource_type": "x", "quantity": 1e400, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].quantity: number out of range: 1e400"),
         (r#"{"items": [{"resource_type": 5, "quantity": 1, "unit": "h", "recorded_at": "2026-11-01"}]}"#, "items[0].resource_type: expected a string, found 5"),
         (r#"{"items": {}}"#, "items: expected an array of usage items, found an object"),
-        (r#"{"status": true, "data": [{"resource_id": 1}]}"#, "data[0]: missing field `resource_type`"),
+        (r#"{"status": true, "data": [{"resource_id": 1}]}"#, "data[0].resource_type: required, but missing"),
         (r#"{"total_cost": true, "deployments": []}"#, "total_cost: expected a number, found true"),
         (r#"{"code": 0, "data": {"yearMonth": "2026-13", "daily": [], "summary": {"deposited": 1, "granted": 0, "used": 0}}, "requestId": "r"}"#, "data.yearMonth: expected YYYY-MM, found \"2026-13\""),
         (r#"{"items": [], "items": []}"#, "duplicate key \"items\""),
@@ -417,7 +417,7 @@ fn an_error_body_with_a_malformed_payload_is_still_the_providers_error() {
     assert_eq!(err(r#"{"error": {"code": "unauthenticated", "message": "Missing"}, "items": [{"id": 1}]}"#), "Aether API error unauthenticated: Missing");
     assert_eq!(err(r#"{"errors": [{"code": "x.y", "message": "bad"}], "deployments": [{"deployment_id": 5}]}"#), "Elastic Cloud API error x.y: bad");
     // A success body with a malformed payload is still a field error, with its path.
-    assert_eq!(err(r#"{"code": 0, "message": "ok", "requestId": "r", "data": {}}"#), "data: missing field `summary`");
+    assert_eq!(err(r#"{"code": 0, "message": "ok", "requestId": "r", "data": {}}"#), "data.summary: required, but missing");
     // No code in the body: said so, the same way for every provider.
     assert_eq!(err(r#"{"status": false, "message": "Internal"}"#), "Hyperstack API error (no code): Internal");
 }
