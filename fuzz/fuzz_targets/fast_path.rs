@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         from = cut;
         reader.scan(&mut |_| {});
     }
-    let pieces = reader.finish(None, &mut |_| {}).unwrap_or_else(|| tally_core::read_usage_generally(data, None, &mut |_| {}));
+    let pieces = reader.finish(None, &mut |_| {}).unwrap_or_else(|| tally_core::read_usage_generally(data, None, None, &mut |_| {}));
     assert_eq!(pieces.as_ref().map_err(ToString::to_string), a.as_ref().map_err(ToString::to_string), "read in pieces and whole differ");
     match (&a, &b) {
         (Ok(x), Ok(y)) => assert_eq!(x, y, "the two readers disagree"),

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use args::{Args, UsageError};
 use chrono::{DateTime, Utc};
-use tally_core::{breakdown, estimate, focus_csv, generate, parse_timestamp, price, read_usage, summarize, Context, Dimension, Error, ErrorKind, Month, PriceBook, Scenario, Source, Usage};
+use tally_core::{breakdown, estimate, focus_csv, generate, parse_timestamp, price, read_usage_at, summarize, Context, Dimension, Error, ErrorKind, Month, PriceBook, Scenario, Source, Usage};
 
 /// What went wrong, and so which exit status: 2 for usage, 1 for input.
 enum Failure {
@@ -116,7 +116,8 @@ fn load(a: &Args) -> Result<(Vec<Usage>, Option<PriceBook>, Context), Failure> {
     let mut usages = Vec::with_capacity(a.files.len());
     for path in &a.files {
         let bytes = read_file(path)?;
-        usages.push(read_usage(&bytes, source).map_err(|e| e.in_file(file_label(path)))?);
+        // Read for pricing at `as_of`, so the forecast counts usage so far exactly (`read_usage_at`).
+        usages.push(read_usage_at(&bytes, source, ctx.as_of).map_err(|e| e.in_file(file_label(path)))?);
     }
     Ok((usages, book, ctx))
 }

@@ -231,3 +231,55 @@ fn an_error_found_after_reading_names_the_file_it_comes_from() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// SPEC 6 extrapolates the usage so far: what a body records from `as_of` on cannot change the
+/// forecast. The fixture's hourly items run to 11:00 on the 23rd; at 06:00 that day, the forecast
+/// of the whole body must be the forecast of the body cut to its items before 06:00, for every
+/// price model in the sample book. (Items are summed per resource and day; the day of `as_of` used
+/// to be counted by time, as if even over its hours: 3,889.08 against 3,890.15 here.)
+#[test]
+fn usage_recorded_after_as_of_does_not_change_the_forecast() {
+    let dir = std::env::temp_dir().join(format!("tally-cli-so-far-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(f("aether/usage.json")).unwrap()).unwrap();
+    let prices = f("aether/prices.json");
+    for as_of in ["2026-11-23T06:00:00Z", "2026-11-23T00:00:00Z", "2026-11-20T17:00:00Z"] {
+        let items = body["items"].as_array_mut().unwrap();
+        let all = items.clone();
+        items.retain(|item| item["recorded_at"].as_str().unwrap() < as_of);
+        assert!(items.len() < all.len(), "some items are after {as_of}");
+        let cut = dir.join("cut.json");
+        std::fs::write(&cut, body.to_string()).unwrap();
+        body["items"] = Value::Array(all);
+        let whole = json(&tally(&["summarize", &f("aether/usage.json"), "--prices", &prices, "--as-of", as_of, "--json"]));
+        let before = json(&tally(&["summarize", cut.to_str().unwrap(), "--prices", &prices, "--as-of", as_of, "--json"]));
+        assert_eq!(whole["forecast"], before["forecast"], "at {as_of}");
+        assert_ne!(whole["total"], before["total"], "the later items cost something");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A body that states no period covers the months its items were recorded in: a forecast at an
+/// `as_of` in them, none after (SPEC 7: `null` only when `as_of` is past every source's period).
+#[test]
+fn a_body_without_a_period_is_forecast_for_the_months_of_its_items() {
+    let dir = std::env::temp_dir().join(format!("tally-cli-no-period-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(f("aether/usage.json")).unwrap()).unwrap();
+    let object = body.as_object_mut().unwrap();
+    for key in ["period_start", "period_end", "subscriptions", "total_eur"] {
+        object.remove(key);
+    }
+    let file = dir.join("items-only.json");
+    std::fs::write(&file, body.to_string()).unwrap();
+    let prices = f("aether/prices.json");
+    let in_month = json(&tally(&["summarize", file.to_str().unwrap(), "--prices", &prices, "--as-of", AS_OF, "--json"]));
+    assert_eq!(in_month["forecast"]["month"], "2026-11");
+    // Usage so far (everything, at 12:00 on the 23rd, 540 of November's 720 hours) extrapolated.
+    let total: Decimal = in_month["total"].as_str().unwrap().parse().unwrap();
+    let forecast: Decimal = in_month["forecast"]["total"].as_str().unwrap().parse().unwrap();
+    assert!(forecast > total, "{forecast} against {total}");
+    let after = json(&tally(&["summarize", file.to_str().unwrap(), "--prices", &prices, "--as-of", "2026-12-02T00:00:00Z", "--json"]));
+    assert_eq!(after["forecast"], Value::Null);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

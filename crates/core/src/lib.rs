@@ -52,6 +52,6 @@ pub use tally_formats::{parse_date, parse_decimal, parse_timestamp, rfc3339, rfc
 pub use pricing::book::{Model, PriceEntry, Selector, Tier};
 pub use pricing::models::price_quantity;
 pub use pricing::{derived_lines, display_currency, price, Context, Piece, Placement, PriceBook, Priced, UnpricedGroup, MAX_SPAN_DAYS};
-pub use sources::{read_usage, read_usage_generally, read_usage_with_progress, BodyReader, MAX_BODY_BYTES};
+pub use sources::{read_usage, read_usage_at, read_usage_generally, read_usage_with_progress, BodyReader, MAX_BODY_BYTES};
 pub use summary::{summarize, Credits, Excluded, ForecastOut, Summary, UnpricedOut};
 pub use time::Month;

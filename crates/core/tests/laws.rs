@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use tally_core::{allocate, breakdown, parse_timestamp, price, price_quantity, read_usage, summarize, Context, Dimension, Model, PriceBook, Tier};
+use tally_core::{allocate, breakdown, parse_timestamp, price, price_quantity, read_usage, read_usage_at, summarize, Context, Dimension, Model, PriceBook, Tier};
 
 fn dec(units: i64, dp: u32) -> Decimal {
     Decimal::new(units, dp)
@@ -196,24 +196,17 @@ proptest! {
             1 => Some(PriceBook::parse(include_bytes!("../../../fixtures/aether/prices.json")).unwrap()),
             _ => Some(PriceBook::parse(TIERED_BOOK.as_bytes()).unwrap()),
         };
-        // At a midnight no day's items straddle `as_of`; at 07:30 the day that holds it has items
-        // after it, whose part of "usage so far" the forecast takes by time (forecast.rs), as it
-        // cannot tell them apart once summed: there the forecast is left out of the comparison.
-        let as_of = if mid_month { "2026-11-15T00:00:00Z" } else { "2026-11-23T07:30:00Z" };
-        let whole_days = mid_month;
-        let without_forecast = |mut s: tally_core::Summary| {
-            if !whole_days {
-                s.forecast = None;
-            }
-            s
-        };
-        let ctx = Context { as_of: parse_timestamp(as_of).unwrap(), range: None };
+        // At a midnight no day's items lie on both sides of `as_of`; at 07:30 the day that holds
+        // it does, and the reader told `as_of` parts that day there (`read_usage_at`), so the
+        // forecast's usage so far is the items' own.
+        let as_of = parse_timestamp(if mid_month { "2026-11-15T00:00:00Z" } else { "2026-11-23T07:30:00Z" }).unwrap();
+        let ctx = Context { as_of, range: None };
         let expected = price(&[&one_by_one], book.as_ref(), ctx).unwrap();
-        for summed in [read_usage(body.as_bytes(), None).unwrap(), read_usage(shuffled.as_bytes(), None).unwrap()] {
+        for summed in [read_usage_at(body.as_bytes(), None, as_of).unwrap(), read_usage_at(shuffled.as_bytes(), None, as_of).unwrap()] {
             prop_assert_eq!(summed.records(), one_by_one.records());
             prop_assert!(summed.charges.len() <= one_by_one.charges.len());
             let priced = price(&[&summed], book.as_ref(), ctx).unwrap();
-            prop_assert_eq!(without_forecast(summarize(&priced).unwrap()), without_forecast(summarize(&expected).unwrap()));
+            prop_assert_eq!(summarize(&priced).unwrap(), summarize(&expected).unwrap());
             for by in [[Dimension::Day, Dimension::ResourceType], [Dimension::Month, Dimension::Resource]] {
                 let (got, want) = (breakdown(&priced, &by).unwrap(), breakdown(&expected, &by).unwrap());
                 // What is shown is the same; the exact amounts agree to the noise of 18-decimal

@@ -17,9 +17,9 @@ pub(super) struct ItemsToCharges<'i> {
 }
 
 impl<'i> ItemsToCharges<'i> {
-    /// A sink whose charges' subjects are interned in `interner`.
-    pub(super) fn new(interner: &'i mut Interner) -> ItemsToCharges<'i> {
-        ItemsToCharges { daily: DailyCharges::default(), interner }
+    /// A sink whose charges' subjects are interned in `interner`, days parted at `cut`.
+    pub(super) fn new(interner: &'i mut Interner, cut: Option<chrono::DateTime<chrono::Utc>>) -> ItemsToCharges<'i> {
+        ItemsToCharges { daily: DailyCharges::cut_at(cut), interner }
     }
 
     /// The charges of the items read, in the order their first item came.
@@ -30,7 +30,7 @@ impl<'i> ItemsToCharges<'i> {
 
 impl ItemSink for ItemsToCharges<'_> {
     fn start(&mut self, capacity_hint: usize) {
-        self.daily = DailyCharges::for_items(capacity_hint);
+        self.daily = DailyCharges::for_items(capacity_hint, self.daily.cut());
     }
 
     fn item(&mut self, item: AetherItem<'_>) {
@@ -113,7 +113,7 @@ pub(super) fn convert(e: Envelope<'_>, items: Option<Vec<Charge>>) -> Result<Usa
     let coverage = match (e.period_start, e.period_end) {
         (Some(s), Some(end)) if end.0 > s.0 => Some(Period::Span { start: s.0, end: end.0 }),
         (Some(s), _) => Some(Period::Month(Month::of(s.0))),
-        _ => None,
+        _ => months_recorded(&charges),
     };
     Ok(Usage {
         source: Source::Aether,
@@ -126,3 +126,15 @@ pub(super) fn convert(e: Envelope<'_>, items: Option<Vec<Charge>>) -> Result<Usa
     })
 }
 
+/// The months from the first item's to the last one's: what a body that states no period covers,
+/// as far as it shows (so a forecast at an `as_of` in those months is made, and one after is not).
+fn months_recorded(charges: &[Charge]) -> Option<Period> {
+    let (first, last) = charges
+        .iter()
+        .filter_map(|c| match c.period {
+            Period::Records { first, last } => Some((first, last)),
+            _ => None,
+        })
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+    Some(Period::Span { start: Month::of(first).start(), end: Month::of(last).end() })
+}

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use std::hash::Hasher;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
 use super::aether::ItemStrings;
@@ -51,18 +51,45 @@ pub(super) struct DailyCharges {
     /// whose items only move forward in time never needs it, so its charges are put here only once
     /// one such item has come ([`DailyCharges::index_every_day`]): in time order, hourly bodies
     /// never pay for it (at 1M items in wasm, it was 45 of 1,057 ms).
-    days: FxHashMap<(usize, NaiveDate), usize>,
+    days: FxHashMap<(usize, Part), usize>,
     /// Whether `days` has the charges of resources with a slot too.
     every_day_indexed: bool,
     items: usize,
+    /// Where a day's items are parted (see [`Part`]), and the hour before it.
+    cut: Option<Cut>,
+}
+
+#[derive(Clone, Copy)]
+struct Cut {
+    at: DateTime<Utc>,
+    hour_before: DateTime<Utc>,
+}
+
+/// What one charge sums: a resource's items of one UTC day, on one side of the cut.
+///
+/// The cut is the `as_of` the usage will be priced at, when the reader knows it (the CLI does). A
+/// forecast counts the usage up to `as_of` ("so far", SPEC 6), an item being the usage of the
+/// hour from its `recorded_at`; but of a summed charge it knows only the sum and the first and
+/// last item, so it counts a charge by time, as if even over its hours. That is exact for a day
+/// wholly before or after `as_of`, and only an estimate for the day that holds it. Parted at the
+/// cut, that day is counted exactly too: the items whose hour ended by `as_of` in one charge
+/// (counted whole), the item whose hour `as_of` is in (one, for hourly items: counted by time,
+/// as it would be alone), and those from `as_of` on (not counted). Nothing else sees the parts:
+/// they are of the same day and month, and pricing is linear within a month.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Part {
+    day: NaiveDate,
+    /// 0: the item's hour ended by the cut (or there is none); 1: the cut is in its hour; 2: it
+    /// starts at or after the cut. In time order, as days are.
+    side: u8,
 }
 
 /// A resource: the day its items go to now, with the running values of that day's charge, and its
 /// strings back to back for the exact check of a sketch's match.
 struct Slot {
     open: Option<Open>,
-    /// The latest day the resource has had items of: a later one has no charge yet.
-    latest: NaiveDate,
+    /// The latest part the resource has had items of: a later one has no charge yet.
+    latest: Part,
     /// Cluster, pool, type and unit, each after its length ([`ABSENT`] for none).
     key: [u8; KEY_BYTES],
     subject: Arc<Subject>,
@@ -73,7 +100,7 @@ struct Slot {
 #[derive(Clone, Copy)]
 struct Open {
     charge: usize,
-    day: NaiveDate,
+    part: Part,
     quantity: Decimal,
     records: u32,
     first: DateTime<Utc>,
@@ -83,8 +110,31 @@ struct Open {
 impl DailyCharges {
     /// Room for the charges of about `items` items (an hourly body sums to fewer: room grows as
     /// needed, and wasm memory once grown is never given back, so this does not over-reserve).
-    pub(super) fn for_items(items: usize) -> DailyCharges {
-        DailyCharges { charges: Vec::with_capacity((items / 8).min(1 << 20)), ..DailyCharges::default() }
+    pub(super) fn for_items(items: usize, cut: Option<DateTime<Utc>>) -> DailyCharges {
+        DailyCharges { charges: Vec::with_capacity((items / 8).min(1 << 20)), ..DailyCharges::cut_at(cut) }
+    }
+
+    /// Charges whose days are parted at `cut`, with no room reserved.
+    pub(super) fn cut_at(cut: Option<DateTime<Utc>>) -> DailyCharges {
+        let cut = cut.map(|at| Cut { at, hour_before: at.checked_sub_signed(TimeDelta::hours(1)).unwrap_or(at) });
+        DailyCharges { cut, ..DailyCharges::default() }
+    }
+
+    /// Where days are parted.
+    pub(super) fn cut(&self) -> Option<DateTime<Utc>> {
+        self.cut.map(|c| c.at)
+    }
+
+    /// The part an item recorded at `t` goes to.
+    #[inline(always)]
+    fn part_of(&self, t: DateTime<Utc>) -> Part {
+        let side = match self.cut {
+            None => 0,
+            Some(cut) if t >= cut.at => 2,
+            Some(cut) if t > cut.hour_before => 1,
+            Some(_) => 0,
+        };
+        Part { day: t.date_naive(), side }
     }
 
     /// Items read so far.
@@ -114,11 +164,11 @@ impl DailyCharges {
     /// Adds one item.
     pub(super) fn add(&mut self, item: &ItemStrings<'_>, quantity: Decimal, recorded_at: DateTime<Utc>, interner: &mut Interner) {
         self.items += 1;
-        let day = recorded_at.naive_utc().date();
+        let part = self.part_of(recorded_at);
         if item.node_pool_id.or(item.cluster_id).is_none() {
             // The record's own id names the resource: one of a kind, not worth a slot.
             let subject = new_subject(item, item.id, interner);
-            self.day_charge(&subject, day, quantity, recorded_at);
+            self.day_charge(&subject, part, quantity, recorded_at);
             return;
         }
         let parts = [item.cluster_id, item.node_pool_id, Some(item.resource_type), Some(item.unit)];
@@ -130,46 +180,46 @@ impl DailyCharges {
                 match taken.is_none().then(|| key_of(parts)).flatten() {
                     Some(key) => {
                         // A resource not seen before: its first day has no charge yet.
-                        let at = self.new_day_charge(&subject, day, quantity, recorded_at);
-                        let open = Open::of(&self.charges, at, day);
-                        self.slots.insert(sketch, Slot { open, latest: day, key, subject });
+                        let at = self.new_day_charge(&subject, part, quantity, recorded_at);
+                        let open = Open::of(&self.charges, at, part);
+                        self.slots.insert(sketch, Slot { open, latest: part, key, subject });
                     }
                     None => {
-                        self.day_charge(&subject, day, quantity, recorded_at);
+                        self.day_charge(&subject, part, quantity, recorded_at);
                     }
                 }
                 return;
             }
         };
         if let Some(open) = &mut s.open {
-            if open.day == day && open.add(quantity, recorded_at) {
+            if open.part == part && open.add(quantity, recorded_at) {
                 return;
             }
         }
         // Another day (or a sum out of range): the day left is written back, the item's day opened.
         let subject = Arc::clone(&s.subject);
-        let later = day > s.latest;
-        s.latest = s.latest.max(day);
+        let later = part > s.latest;
+        s.latest = s.latest.max(part);
         if let Some(open) = s.open.take() {
             write_back(&mut self.charges, open);
         }
         let at = if later {
-            self.new_day_charge(&subject, day, quantity, recorded_at)
+            self.new_day_charge(&subject, part, quantity, recorded_at)
         } else {
             self.index_every_day();
-            self.day_charge(&subject, day, quantity, recorded_at)
+            self.day_charge(&subject, part, quantity, recorded_at)
         };
-        let open = Open::of(&self.charges, at, day);
+        let open = Open::of(&self.charges, at, part);
         if let Some(s) = self.slots.get_mut(&sketch) {
             s.open = open;
         }
     }
 
-    /// Adds an item to its subject's charge of `day` in the list, made if there is none yet (or
+    /// Adds an item to its subject's charge of `part` in the list, made if there is none yet (or
     /// if the sum would leave `Decimal`'s range: pricing then says what overflowed); its index.
-    fn day_charge(&mut self, subject: &Arc<Subject>, day: NaiveDate, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
-        let key = (Arc::as_ptr(subject) as usize, day);
-        if let Some(mut open) = self.days.get(&key).and_then(|&at| Open::of(&self.charges, at, day)) {
+    fn day_charge(&mut self, subject: &Arc<Subject>, part: Part, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
+        let key = (Arc::as_ptr(subject) as usize, part);
+        if let Some(mut open) = self.days.get(&key).and_then(|&at| Open::of(&self.charges, at, part)) {
             if open.add(quantity, recorded_at) {
                 write_back(&mut self.charges, open);
                 return open.charge;
@@ -183,11 +233,11 @@ impl DailyCharges {
 
     /// A charge for a day its subject has none of yet (a resource with a slot, on a day later than
     /// any it has had): no lookup, and into `days` only once that indexes every charge.
-    fn new_day_charge(&mut self, subject: &Arc<Subject>, day: NaiveDate, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
+    fn new_day_charge(&mut self, subject: &Arc<Subject>, part: Part, quantity: Decimal, recorded_at: DateTime<Utc>) -> usize {
         self.charges.push(usage_charge(Arc::clone(subject), quantity, recorded_at));
         let at = self.charges.len() - 1;
         if self.every_day_indexed {
-            self.days.insert((Arc::as_ptr(subject) as usize, day), at);
+            self.days.insert((Arc::as_ptr(subject) as usize, part), at);
         }
         at
     }
@@ -200,9 +250,10 @@ impl DailyCharges {
             return;
         }
         self.every_day_indexed = true;
-        for (at, charge) in self.charges.iter().enumerate() {
-            if let Period::Records { first, .. } = charge.period {
-                self.days.insert((Arc::as_ptr(&charge.subject) as usize, first.naive_utc().date()), at);
+        for at in 0..self.charges.len() {
+            if let Some(Charge { period: Period::Records { first, .. }, subject, .. }) = self.charges.get(at) {
+                let key = (Arc::as_ptr(subject) as usize, self.part_of(*first));
+                self.days.insert(key, at);
             }
         }
     }
@@ -218,9 +269,9 @@ fn write_back(charges: &mut [Charge], open: Open) {
 
 impl Open {
     /// The running values of charge `at`, of `day`, to go on adding to.
-    fn of(charges: &[Charge], at: usize, day: NaiveDate) -> Option<Open> {
+    fn of(charges: &[Charge], at: usize, part: Part) -> Option<Open> {
         charges.get(at).and_then(|c| match c.period {
-            Period::Records { first, last } => Some(Open { charge: at, day, quantity: c.quantity, records: c.records, first, last }),
+            Period::Records { first, last } => Some(Open { charge: at, part, quantity: c.quantity, records: c.records, first, last }),
             _ => None,
         })
     }

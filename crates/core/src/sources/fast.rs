@@ -40,7 +40,7 @@ const MAX_DEPTH: usize = 32;
 /// Reads `items[]` of a plain Aether usage body; `None` for anything else (see the module doc).
 #[cfg(test)]
 pub(super) fn aether_items(bytes: &[u8], interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Option<FastItems> {
-    let mut scanner = Scanner::new(bytes.len());
+    let mut scanner = Scanner::new(bytes.len(), None);
     scanner.arrived(bytes, 0, true, interner, progress);
     scanner.into_items()
 }
@@ -93,14 +93,21 @@ enum ItemsEnd {
 }
 
 impl Scanner {
-    /// A scanner for a body of about `len` bytes (to size the list of charges once).
-    pub(super) fn new(len: usize) -> Scanner {
-        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300), head: Vec::new(), last: LastItem::default() }
+    /// A scanner for a body of about `len` bytes (to size the list of charges once), parting
+    /// each day's items at `cut` (see `DailyCharges`).
+    pub(super) fn new(len: usize, cut: Option<chrono::DateTime<chrono::Utc>>) -> Scanner {
+        Scanner { phase: Phase::Head, charges: DailyCharges::for_items(len / 300, cut), head: Vec::new(), last: LastItem::default() }
     }
 
-    /// A scanner that has already stepped aside: the general reader reads the body alone.
-    pub(super) fn refused() -> Scanner {
-        Scanner { phase: Phase::Refused, charges: DailyCharges::default(), head: Vec::new(), last: LastItem::default() }
+    /// A scanner that has already stepped aside: the general reader reads the body alone (parting
+    /// days at `cut`).
+    pub(super) fn refused(cut: Option<chrono::DateTime<chrono::Utc>>) -> Scanner {
+        Scanner { phase: Phase::Refused, charges: DailyCharges::cut_at(cut), head: Vec::new(), last: LastItem::default() }
+    }
+
+    /// Where the days of this body's items are parted, for the general reader to part them alike.
+    pub(super) fn cut(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.charges.cut()
     }
 
     /// Where the bytes this scanner still needs start; `None` while it needs the whole body (its
@@ -156,7 +163,7 @@ impl Scanner {
             };
             if matches!(next, Phase::Refused) {
                 // The general reader reads the body again: free what this scan held meanwhile.
-                self.charges = DailyCharges::default();
+                self.charges = DailyCharges::cut_at(self.charges.cut());
                 self.head = Vec::new();
             }
             self.phase = next;
@@ -671,13 +678,13 @@ mod tests {
 
     /// The items the general reader makes of `body`, or `None` when it finds fault.
     fn general(body: &str) -> Option<Vec<Charge>> {
-        super::super::parse_envelope(body, &mut Interner::default(), &mut |_| {}).ok()?.items
+        super::super::parse_envelope(body, &mut Interner::default(), None, &mut |_| {}).ok()?.items
     }
 
     /// Reading with the fast path gives what the general reader alone gives: the same usage, or
     /// the same error (its message names the same place in the same body).
     fn agrees(body: &[u8]) -> bool {
-        let (fast, general) = (super::super::read_usage(body, None), super::super::read_usage_generally(body, None, &mut |_| {}));
+        let (fast, general) = (super::super::read_usage(body, None), super::super::read_usage_generally(body, None, None, &mut |_| {}));
         match (fast, general) {
             (Ok(a), Ok(b)) => a == b,
             (Err(a), Err(b)) => a.to_string() == b.to_string(),
@@ -770,7 +777,7 @@ mod tests {
         let month = crate::Month::parse("2026-11").unwrap();
         let body = crate::generate::aether(200, month, 1);
         let whole = general(&body).unwrap();
-        let mut scanner = Scanner::new(body.len());
+        let mut scanner = Scanner::new(body.len(), None);
         let mut interner = Interner::default();
         let half = body.len() / 2;
         scanner.arrived(&body.as_bytes()[..half], 0, false, &mut interner, &mut |_| {});
@@ -825,7 +832,7 @@ mod tests {
             // What arrives after the scanner stepped aside is not kept either: it is read again.
             assert!(held < 4096 + 1024, "held {held} bytes of {}", bad.len());
             // Read again by the general reader alone, it says what reading it whole says.
-            let again = super::super::read_usage_generally(bad.as_bytes(), None, &mut |_| {}).map(drop).map_err(|e| e.to_string());
+            let again = super::super::read_usage_generally(bad.as_bytes(), None, None, &mut |_| {}).map(drop).map_err(|e| e.to_string());
             let whole = super::super::read_usage(bad.as_bytes(), None).map(drop).map_err(|e| e.to_string());
             assert!(again.is_err());
             assert_eq!(again, whole);
@@ -881,7 +888,7 @@ mod tests {
                 Some(read) => read,
                 None => {
                     proptest::prop_assert!(change, "an unchanged body is read in pieces");
-                    super::super::read_usage_generally(&body, None, &mut |_| {})
+                    super::super::read_usage_generally(&body, None, None, &mut |_| {})
                 }
             };
             match (pieces, whole) {

@@ -14,6 +14,7 @@ mod elastic;
 mod fast;
 mod hyperstack;
 
+use chrono::{DateTime, Utc};
 use tally_formats::Envelope;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -37,20 +38,32 @@ pub const MAX_BODY_BYTES: usize = 768 * 1024 * 1024;
 /// assert_eq!(usage.source, tally_core::Source::Cu);
 /// ```
 pub fn read_usage(bytes: &[u8], source: Option<Source>) -> Result<Usage> {
-    read_usage_with_progress(bytes, source, &mut |_| {})
+    read_usage_with_progress(bytes, source, None, &mut |_| {})
 }
 
-/// [`read_usage`], telling `progress` the number of usage items read so far every 65,536 items,
-/// so a long read (a year of hourly Aether usage) can show how far it got.
-pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
-    read_whole(fast::Scanner::new(bytes.len()), Interner::default(), bytes, source, progress)
+/// [`read_usage`] for pricing at `as_of`: an Aether resource's items of the day of `as_of` are
+/// summed apart, those whose hour ended by `as_of`, the one under way and those after, so the
+/// forecast counts the usage so far exactly (SPEC 6) where it would otherwise count that day by
+/// time. Every total and breakdown is the same either way.
+///
+/// # Errors
+/// As [`read_usage`].
+pub fn read_usage_at(bytes: &[u8], source: Option<Source>, as_of: DateTime<Utc>) -> Result<Usage> {
+    read_usage_with_progress(bytes, source, Some(as_of), &mut |_| {})
+}
+
+/// [`read_usage`] (or [`read_usage_at`], given `as_of`), telling `progress` the number of usage
+/// items read so far every 65,536 items, so a long read (a year of hourly Aether usage) can show
+/// how far it got.
+pub fn read_usage_with_progress(bytes: &[u8], source: Option<Source>, as_of: Option<DateTime<Utc>>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
+    read_whole(fast::Scanner::new(bytes.len(), as_of), Interner::default(), bytes, source, progress)
 }
 
 /// [`read_usage_with_progress`] by the general reader alone: for a body the fast path has already
 /// stepped aside from ([`BodyReader::finish`] gave `None`), which it would only scan again to step
 /// aside at the same place. The tests check the fast path against it.
-pub fn read_usage_generally(bytes: &[u8], source: Option<Source>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
-    read_whole(fast::Scanner::refused(), Interner::default(), bytes, source, progress)
+pub fn read_usage_generally(bytes: &[u8], source: Option<Source>, as_of: Option<DateTime<Utc>>, progress: &mut dyn FnMut(usize)) -> Result<Usage> {
+    read_whole(fast::Scanner::refused(as_of), Interner::default(), bytes, source, progress)
 }
 
 /// A body read as its bytes arrive (a big file read in chunks), holding only the part of it still
@@ -93,7 +106,12 @@ pub struct BodyReader {
 impl BodyReader {
     /// A reader for a body of `len` bytes.
     pub fn new(len: usize) -> BodyReader {
-        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES)), interner: Interner::default(), len, buffer: Vec::new(), filled: 0, base: 0, bom: 0 }
+        BodyReader::at(len, None)
+    }
+
+    /// A reader for a body of `len` bytes to be priced at `as_of` (see [`read_usage_at`]).
+    pub fn at(len: usize, as_of: Option<DateTime<Utc>>) -> BodyReader {
+        BodyReader { scanner: fast::Scanner::new(len.min(MAX_BODY_BYTES), as_of), interner: Interner::default(), len, buffer: Vec::new(), filled: 0, base: 0, bom: 0 }
     }
 
     /// Room for the next `n` bytes of the body, to copy them into; what the reader no longer needs
@@ -176,6 +194,7 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
         return Err(too_long(bytes.len()));
     }
     let bytes = without_bom(bytes);
+    let cut = scanner.cut();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(ErrorKind::Shape("the body is empty (a provider sends an empty body with some HTTP 500 errors)".into())));
     }
@@ -187,7 +206,7 @@ fn read_whole(mut scanner: fast::Scanner, mut interner: Interner, bytes: &[u8], 
     }
     let mut interner = Interner::default();
     let text = text_of(bytes)?;
-    let body = parse_envelope(text, &mut interner, progress).map_err(|e| match e.kind() {
+    let body = parse_envelope(text, &mut interner, cut, progress).map_err(|e| match e.kind() {
         ErrorKind::Field { .. } | ErrorKind::Overflow(_) => provider_error_in(text, source).unwrap_or(e),
         _ => e,
     })?;
@@ -224,7 +243,7 @@ fn read_fast(scanner: fast::Scanner, mut interner: Interner, tail: &[u8], base: 
     let rest = without_items(&items.head, tail.get(items.tail_from.checked_sub(base)?..)?)?;
     // The rest read untracked: where it is wrong, the whole body is read again to say where (its
     // lines and columns, not these). Its `items` is `[]`: the sink gets none.
-    let envelope = tally_formats::read_envelope(&rest, &mut ItemsToCharges::new(&mut interner), progress).ok()?.ok()?;
+    let envelope = tally_formats::read_envelope(&rest, &mut ItemsToCharges::new(&mut interner, None), progress).ok()?.ok()?;
     Some(convert(Body { envelope, items: Some(items.charges) }, source, &mut interner))
 }
 
@@ -270,8 +289,8 @@ fn text_of(bytes: &[u8]) -> Result<&str> {
 
 /// Reads the body without tracking where it is; when that fails, the path of the field is found
 /// from where the reader stopped (`json_path`), so a valid body pays nothing for error paths.
-fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, progress: &mut dyn FnMut(usize)) -> Result<Body<'a>> {
-    let mut sink = ItemsToCharges::new(interner);
+fn parse_envelope<'a>(text: &'a str, interner: &mut Interner, cut: Option<DateTime<Utc>>, progress: &mut dyn FnMut(usize)) -> Result<Body<'a>> {
+    let mut sink = ItemsToCharges::new(interner, cut);
     let envelope = tally_formats::read_envelope(text, &mut sink, progress)
         .map_err(|err| locate_error(text, &err))?
         .map_err(|at| {
@@ -358,8 +377,8 @@ mod tests {
         use serde::de::DeserializeSeed;
         crate::json_path::names_the_tracked_path(
             text,
-            |de| EnvelopeSeed::new(&mut ItemsToCharges::new(&mut Interner::default()), 0, &mut |_| {}).deserialize(de).map(drop),
-            |text| parse_envelope(text, &mut Interner::default(), &mut |_| {}),
+            |de| EnvelopeSeed::new(&mut ItemsToCharges::new(&mut Interner::default(), None), 0, &mut |_| {}).deserialize(de).map(drop),
+            |text| parse_envelope(text, &mut Interner::default(), None, &mut |_| {}),
         )
     }
 }
