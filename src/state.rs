@@ -253,7 +253,7 @@ impl AppState {
             state.work.try_update(|list| list.iter_mut().filter(|w| w.id == id).for_each(|w| w.items = Some(items)));
         };
         let engine = self.engine.get_value();
-        let result = engine.load(id, from, bodies, progress).await;
+        let result = engine.load(id, from, self.as_of.get_untracked(), bodies, progress).await;
         // (The widget may have been destroyed meanwhile.)
         self.work.try_update(|list| list.retain(|w| w.id != id));
         let meta = result?;

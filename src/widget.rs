@@ -9,9 +9,10 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
-use tally_core::{breakdown as core_breakdown, parse_timestamp, price, read_usage, summarize as core_summarize, Context, Dimension, PriceBook, Source, Usage};
+use tally_core::{breakdown as core_breakdown, parse_timestamp, price, read_usage_at, summarize as core_summarize, Context, Dimension, PriceBook, Source, Usage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -112,11 +113,12 @@ fn source_option(o: &CallOptions) -> Result<Option<Source>, JsValue> {
     }
 }
 
-fn read(body: &JsValue, o: &CallOptions) -> Result<Usage, JsValue> {
+/// Reads a body for pricing at `as_of` (`tally_core::read_usage_at`).
+fn read(body: &JsValue, o: &CallOptions, as_of: DateTime<Utc>) -> Result<Usage, JsValue> {
     let source = source_option(o)?;
     let read = match body_array(body) {
-        Some(bytes) => read_array(&bytes, source, &mut |_| {}),
-        None => read_usage(&body_bytes(body)?, source),
+        Some(bytes) => read_array(&bytes, source, Some(as_of), &mut |_| {}),
+        None => read_usage_at(&body_bytes(body)?, source, as_of),
     };
     read.map_err(|e| js_error(e.code(), e.to_string()))
 }
@@ -145,7 +147,7 @@ pub async fn summarize_js(body: JsValue, options_value: JsValue) -> Result<JsVal
             other => Err(js_error("engine", failure(other))),
         };
     }
-    let usage = read(&body, &o)?;
+    let usage = read(&body, &o, ctx.as_of)?;
     let priced = price(&[&usage], book.as_ref(), ctx).map_err(|e| js_error(e.code(), e.to_string()))?;
     to_js(&core_summarize(&priced).map_err(|e| js_error(e.code(), e.to_string()))?)
 }
@@ -162,7 +164,7 @@ pub async fn breakdown_js(body: JsValue, options_value: JsValue) -> Result<JsVal
             other => Err(js_error("engine", failure(other))),
         };
     }
-    let usage = read(&body, &o)?;
+    let usage = read(&body, &o, ctx.as_of)?;
     let priced = price(&[&usage], book.as_ref(), ctx).map_err(|e| js_error(e.code(), e.to_string()))?;
     to_js(&core_breakdown(&priced, &by).map_err(|e| js_error(e.code(), e.to_string()))?)
 }
@@ -194,7 +196,7 @@ async fn in_worker(bytes: js_sys::Uint8Array, o: &CallOptions, book: Option<&Pri
     let engine = Engine::in_worker_from(&format!("{}engine-worker.js", o.asset_base.as_deref().unwrap_or("./")));
     let id = NEXT_CALL.with(|n| n.replace(n.get() + 1));
     let from = source_option(o)?.map_or(Origin::Body, Origin::Of);
-    let reply = match engine.load(id, from, vec![Body::Bytes(bytes)], |_| {}).await {
+    let reply = match engine.load(id, from, ctx.as_of, vec![Body::Bytes(bytes)], |_| {}).await {
         Ok(_) => {
             let time = tally_core::rfc3339_millis;
             let inputs = Inputs { datasets: vec![id], book: book.map(PriceBook::to_json), as_of: time(ctx.as_of), range: ctx.range.map(|(a, b)| (time(a), time(b))) };

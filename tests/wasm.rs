@@ -115,17 +115,42 @@ fn resource_names_may_wrap_after_their_separators_only() {
 fn the_engine_answers_what_the_core_computes_and_names_bad_input() {
     use tally_web::engine::{Inputs, Job, Origin, Reply, Request, Workspace};
     let mut engine = Workspace::default();
-    let loaded = engine.handle(Request::Load { id: 7, from: Origin::Body }, &[SOURCES[1].1.to_vec()], &mut |_| {});
+    let loaded = engine.handle(Request::Load { id: 7, from: Origin::Body, as_of: None }, &[SOURCES[1].1.to_vec()], &mut |_| {});
     let Reply::Loaded(meta) = loaded else { panic!("not loaded: {loaded:?}") };
     assert_eq!(meta.source, tally_core::Source::Hyperstack);
     let inputs = Inputs { datasets: vec![7], book: None, as_of: "2026-11-23T12:00:00Z".into(), range: None };
     let Reply::Summary(summary) = engine.handle(Request::Compute { job: Job::Summary, inputs: inputs.clone() }, &[], &mut |_| {}) else { panic!() };
     assert_eq!(summary.total.to_string(), "31897.62");
-    let bad = engine.handle(Request::Load { id: 8, from: Origin::Body }, &[br#"{"items": [{"quantity": "x"}]}"#.to_vec()], &mut |_| {});
+    let bad = engine.handle(Request::Load { id: 8, from: Origin::Body, as_of: None }, &[br#"{"items": [{"quantity": "x"}]}"#.to_vec()], &mut |_| {});
     assert!(matches!(&bad, Reply::Failed(f) if f.message.starts_with("items[0]") && f.code == "field"), "{bad:?}");
     engine.handle(Request::Forget { ids: vec![7] }, &[], &mut |_| {});
     let gone = engine.handle(Request::Compute { job: Job::Summary, inputs }, &[], &mut |_| {});
     assert!(matches!(&gone, Reply::Failed(f) if f.message.contains("dataset 7 is not loaded")), "{gone:?}");
+}
+
+/// A dataset loaded for the page's `as_of` counts the usage so far exactly in the forecast: the
+/// Aether sample at 06:00 on its last day forecasts what the sample cut to its items before 06:00
+/// does (its later items are usage after `as_of`), in the engine as in the CLI.
+#[wasm_bindgen_test]
+fn the_engine_reads_a_body_for_the_pages_as_of() {
+    use tally_web::engine::{Inputs, Job, Origin, Reply, Request, Workspace};
+    const AS_OF: &str = "2026-11-23T06:00:00Z";
+    let mut body: serde_json::Value = serde_json::from_slice(SOURCES[0].1).unwrap();
+    body["items"].as_array_mut().unwrap().retain(|item| item["recorded_at"].as_str().unwrap() < AS_OF);
+    let mut engine = Workspace::default();
+    for (id, bytes) in [(1, SOURCES[0].1.to_vec()), (2, body.to_string().into_bytes())] {
+        let loaded = engine.handle(Request::Load { id, from: Origin::Body, as_of: Some(AS_OF.into()) }, &[bytes], &mut |_| {});
+        assert!(matches!(loaded, Reply::Loaded(_)), "{loaded:?}");
+    }
+    let forecast = |engine: &mut Workspace, id: u32| {
+        let book = Some(String::from_utf8(AETHER_PRICES.to_vec()).unwrap());
+        let inputs = Inputs { datasets: vec![id], book, as_of: AS_OF.into(), range: None };
+        let Reply::Summary(summary) = engine.handle(Request::Compute { job: Job::Summary, inputs }, &[], &mut |_| {}) else { panic!() };
+        summary.forecast.map(|f| f.total)
+    };
+    let (whole, cut) = (forecast(&mut engine, 1), forecast(&mut engine, 2));
+    assert!(whole.is_some());
+    assert_eq!(whole, cut);
 }
 
 async fn sleep_ms(ms: i32) {

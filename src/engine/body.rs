@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
+use chrono::{DateTime, Utc};
 use tally_core::{read_usage_generally, BodyReader, Source, Usage};
 
 use super::protocol::ReadCost;
@@ -161,9 +162,9 @@ impl Sink for Scanning<'_> {
 }
 
 /// Reads a body given as a JS byte array (the widget's fast way in), a chunk at a time.
-pub fn read_array(bytes: &Uint8Array, source: Option<Source>, progress: &mut dyn FnMut(usize)) -> tally_core::Result<Usage> {
+pub fn read_array(bytes: &Uint8Array, source: Option<Source>, as_of: Option<DateTime<Utc>>, progress: &mut dyn FnMut(usize)) -> tally_core::Result<Usage> {
     let len = bytes.length() as usize;
-    let mut reader = BodyReader::new(len);
+    let mut reader = BodyReader::at(len, as_of);
     let mut at = 0;
     while at < len {
         let end = (at + CHUNK).min(len);
@@ -173,15 +174,15 @@ pub fn read_array(bytes: &Uint8Array, source: Option<Source>, progress: &mut dyn
         at = end;
     }
     // The fast path stepped aside after dropping bytes: the general reader reads it all.
-    reader.finish(source, progress).unwrap_or_else(|| read_usage_generally(&bytes.to_vec(), source, progress))
+    reader.finish(source, progress).unwrap_or_else(|| read_usage_generally(&bytes.to_vec(), source, as_of, progress))
 }
 
 /// Reads one body of any provider, a chunk at a time: a plain Aether body is scanned as it arrives
 /// and held a chunk at a time; when the fast path steps aside after dropping bytes, the body is
-/// read again, whole, for the general reader. `Err` when it cannot be read (a file changed or
-/// removed).
-pub async fn read_usage_from(body: &dyn Chunks, source: Option<Source>, now: &dyn Fn() -> f64, cost: &mut ReadCost, progress: &mut dyn FnMut(usize)) -> Result<tally_core::Result<Usage>, JsValue> {
-    let mut reader = BodyReader::new(body.size());
+/// read again, whole, for the general reader. Read for pricing at `as_of`, if known
+/// (`tally_core::read_usage_at`). `Err` when it cannot be read (a file changed or removed).
+pub async fn read_usage_from(body: &dyn Chunks, source: Option<Source>, as_of: Option<DateTime<Utc>>, now: &dyn Fn() -> f64, cost: &mut ReadCost, progress: &mut dyn FnMut(usize)) -> Result<tally_core::Result<Usage>, JsValue> {
+    let mut reader = BodyReader::at(body.size(), as_of);
     read_chunks(body, now, cost, &mut Scanning { reader: &mut reader, progress }).await?;
     let finishing = now();
     let read = reader.finish(source, progress);
@@ -192,7 +193,7 @@ pub async fn read_usage_from(body: &dyn Chunks, source: Option<Source>, now: &dy
     let mut whole = Vec::with_capacity(body.size());
     read_chunks(body, now, cost, &mut whole).await?;
     let parsing = now();
-    let read = read_usage_generally(&whole, source, progress);
+    let read = read_usage_generally(&whole, source, as_of, progress);
     cost.parse_ms += now() - parsing;
     Ok(read)
 }

@@ -60,6 +60,7 @@ struct WorkerLink {
 struct Kept {
     id: u32,
     from: Origin,
+    as_of: Option<String>,
     bodies: Vec<Body>,
 }
 
@@ -172,9 +173,11 @@ impl Engine {
         Some(WorkerLink { worker, _on_message: on_message, _on_error: on_error })
     }
 
-    /// Reads bodies and keeps them as dataset `id`; `progress` hears the number of items read.
-    pub async fn load(&self, id: u32, from: Origin, bodies: Vec<Body>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, Failure> {
-        let request = Request::Load { id, from: from.clone() };
+    /// Reads bodies and keeps them as dataset `id`, read for pricing at `as_of` (see
+    /// [`Request::Load`]); `progress` hears the number of items read.
+    pub async fn load(&self, id: u32, from: Origin, as_of: chrono::DateTime<chrono::Utc>, bodies: Vec<Body>, progress: impl Fn(usize) + 'static) -> Result<DatasetMeta, Failure> {
+        let as_of = Some(tally_core::rfc3339_millis(as_of));
+        let request = Request::Load { id, from: from.clone(), as_of: as_of.clone() };
         let reply = match self.workspace() {
             Some(workspace) => run_in_page(&workspace, request, &bodies, Some(Rc::new(progress))).await,
             None => self.send(request, &bodies, Some(Rc::new(progress))).await,
@@ -184,7 +187,7 @@ impl Engine {
                 if meta.cost.memory_bytes == 0.0 {
                     meta.cost.memory_bytes = wasm_memory_bytes();
                 }
-                self.0.borrow_mut().bodies.push(Kept { id, from, bodies });
+                self.0.borrow_mut().bodies.push(Kept { id, from, as_of, bodies });
                 Ok(meta)
             }
             Reply::Failed(failed) => Err(failed),
@@ -260,13 +263,13 @@ impl Engine {
         match self.workspace() {
             Some(workspace) => wasm_bindgen_futures::spawn_local(async move {
                 for k in bodies {
-                    run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
+                    run_in_page(&workspace, Request::Load { id: k.id, from: k.from, as_of: k.as_of }, &k.bodies, None).await;
                 }
             }),
             None => {
                 for k in bodies {
                     // The answer is not awaited; a failure shows when the data is next used.
-                    let _ = self.post(Request::Load { id: k.id, from: k.from }, &k.bodies, None);
+                    let _ = self.post(Request::Load { id: k.id, from: k.from, as_of: k.as_of }, &k.bodies, None);
                 }
             }
         }
@@ -288,7 +291,7 @@ impl Engine {
         pending.sort_by_key(|(number, _)| *number);
         wasm_bindgen_futures::spawn_local(async move {
             for k in kept {
-                run_in_page(&workspace, Request::Load { id: k.id, from: k.from }, &k.bodies, None).await;
+                run_in_page(&workspace, Request::Load { id: k.id, from: k.from, as_of: k.as_of }, &k.bodies, None).await;
             }
             for (_, p) in pending {
                 let reply = run_in_page(&workspace, p.request, &p.bodies, p.progress).await;
@@ -432,11 +435,11 @@ async fn run_in_page(workspace: &Rc<RefCell<Workspace>>, request: Request, bodie
             }
         };
         let read = match body {
-            Body::Blob(blob) => match read_usage_from(blob, source, &|| 0.0, &mut ReadCost::default(), &mut report).await {
+            Body::Blob(blob) => match read_usage_from(blob, source, request.load_as_of(), &|| 0.0, &mut ReadCost::default(), &mut report).await {
                 Ok(read) => read,
                 Err(_) => return unreadable(),
             },
-            Body::Bytes(bytes) => read_array(bytes, source, &mut report),
+            Body::Bytes(bytes) => read_array(bytes, source, request.load_as_of(), &mut report),
         };
         return workspace.borrow_mut().keep(*id, read.map_err(|e| Failure::from(&e)));
     }

@@ -13,6 +13,11 @@ pub enum Request {
         id: u32,
         /// What the bodies are.
         from: Origin,
+        /// The page's "now" (RFC 3339), which it will be priced at: read for it, a forecast
+        /// counts the usage so far exactly (`tally_core::read_usage_at`). Counted by time on the
+        /// day of another `as_of`.
+        #[serde(default)]
+        as_of: Option<String>,
     },
     /// Forget datasets, freeing their memory.
     Forget {
@@ -26,6 +31,17 @@ pub enum Request {
         /// Over what.
         inputs: Inputs,
     },
+}
+
+impl Request {
+    /// The instant a `Load` reads its bodies for (see [`Request::Load`]); `None` when it does not
+    /// say, or not as an instant.
+    pub fn load_as_of(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Request::Load { as_of: Some(t), .. } => tally_core::parse_timestamp(t).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Where a dataset's bodies came from, which says how to read them.

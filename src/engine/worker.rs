@@ -90,14 +90,15 @@ async fn answer(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         .map(|a| a.iter().filter_map(Incoming::from_message).collect())
         .unwrap_or_default();
     let unreadable = || Reply::Failed(Failure::new("unreadable", UNREADABLE));
+    let as_of = req.load_as_of();
     let mut reply = match (req, bodies_in.as_slice()) {
         // One body of any provider (a file, a sample, a paste): each chunk scanned as it comes in,
         // so progress counts items from the first chunk, and a plain Aether body is held a chunk at
         // a time (`body`). (The browser does not read on while the worker scans: no time is saved,
         // docs/PERFORMANCE.md.)
-        (Request::Load { id, from }, [body]) if from.one_body().is_some() => {
+        (Request::Load { id, from, .. }, [body]) if from.one_body().is_some() => {
             let mut progress = |items: usize| post(Reply::Progress { items });
-            let Ok(usage) = read_usage_from(body.chunks(), from.one_body().flatten(), &now, &mut cost, &mut progress).await else { return post(unreadable()) };
+            let Ok(usage) = read_usage_from(body.chunks(), from.one_body().flatten(), as_of, &now, &mut cost, &mut progress).await else { return post(unreadable()) };
             WORKSPACE.with(|w| w.borrow_mut().keep(id, usage.map_err(|e| Failure::from(&e))))
         }
         (req, bodies_in) => {

@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use tally_core::{
     breakdown, estimate, focus_csv, merge, parse_timestamp, price, read_fetched_range, read_usage_with_progress, summarize, Category, Context, Dimension,
     PriceBook, Priced, Scenario, Usage,
@@ -28,7 +30,7 @@ impl Workspace {
     /// Answers one request. `body` is the body of a `Load`; `progress` hears about long reads.
     pub fn handle(&mut self, request: Request, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
         match request {
-            Request::Load { id, from } => self.load(id, &from, bodies, progress),
+            Request::Load { id, ref from, .. } => self.load(id, from, request.load_as_of(), bodies, progress),
             Request::Forget { ids } => {
                 self.datasets.retain(|(id, _)| !ids.contains(id));
                 self.answers.retain(|((_, inputs), _)| !inputs.datasets.iter().any(|id| ids.contains(id)));
@@ -64,8 +66,8 @@ impl Workspace {
         }
     }
 
-    fn load(&mut self, id: u32, from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
-        let read = read(from, bodies, progress);
+    fn load(&mut self, id: u32, from: &Origin, as_of: Option<DateTime<Utc>>, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Reply {
+        let read = read(from, as_of, bodies, progress);
         self.keep(id, read)
     }
 
@@ -121,13 +123,13 @@ impl Workspace {
     }
 }
 
-/// Reads a dataset's bodies as their origin says.
-fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Result<Usage, Failure> {
+/// Reads a dataset's bodies as their origin says, for pricing at `as_of` if known.
+fn read(from: &Origin, as_of: Option<DateTime<Utc>>, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> Result<Usage, Failure> {
     match from {
         Origin::Body | Origin::Of(_) => {
             let [body] = bodies else { return Err(Failure::engine(format!("expected one body, {} arrived", bodies.len()))) };
             let source = from.one_body().flatten();
-            read_usage_with_progress(body, source, &mut |items| progress(Reply::Progress { items })).map_err(|e| Failure::from(&e))
+            read_usage_with_progress(body, source, as_of, &mut |items| progress(Reply::Progress { items })).map_err(|e| Failure::from(&e))
         }
         Origin::Fetched { source, ranges, labels } => {
             if ranges.len() != bodies.len() || labels.len() != bodies.len() {
@@ -139,7 +141,7 @@ fn read(from: &Origin, bodies: &[Vec<u8>], progress: &mut dyn FnMut(Reply)) -> R
                     Some((start, end)) => Some((parse_timestamp(start).map_err(Failure::engine)?, parse_timestamp(end).map_err(Failure::engine)?)),
                     None => None,
                 };
-                let usage = read_fetched_range(body, range, *source).map_err(|e| Failure::from(&e.in_file(format!("{} ({label})", source.display_name()))))?;
+                let usage = read_fetched_range(body, range, *source, as_of).map_err(|e| Failure::from(&e.in_file(format!("{} ({label})", source.display_name()))))?;
                 parts.push(usage);
             }
             merge(parts).ok_or_else(|| Failure::engine("nothing was fetched"))

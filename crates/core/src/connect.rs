@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Period, Source, Usage};
-use crate::sources::read_usage;
+use crate::sources::{read_usage, read_usage_with_progress};
 use crate::time::Month;
 
 /// One HTTP GET to make.
@@ -200,12 +200,13 @@ impl FetchPlan {
 /// # Errors
 /// As [`read_usage`].
 pub fn read_fetched(bytes: &[u8], request: &PlannedRequest, source: Source) -> Result<Usage> {
-    read_fetched_range(bytes, request.range, source)
+    read_fetched_range(bytes, request.range, source, None)
 }
 
-/// [`read_fetched`] given only the request's range (what travels to the app's engine worker).
-pub fn read_fetched_range(bytes: &[u8], range: Option<(DateTime<Utc>, DateTime<Utc>)>, source: Source) -> Result<Usage> {
-    let mut usage = read_usage(bytes, Some(source))?;
+/// [`read_fetched`] given only the request's range (what travels to the app's engine worker), and
+/// the instant it will be priced at, if known (see [`read_usage_at`](crate::read_usage_at)).
+pub fn read_fetched_range(bytes: &[u8], range: Option<(DateTime<Utc>, DateTime<Utc>)>, source: Source, as_of: Option<DateTime<Utc>>) -> Result<Usage> {
+    let mut usage = read_usage_with_progress(bytes, Some(source), as_of, &mut |_| {})?;
     if let Some((start, end)) = range {
         for c in &mut usage.charges {
             if c.period == Period::Unspecified {

@@ -1,6 +1,6 @@
 //! Aether's usage items as charges: one per resource and UTC day, the day's quantities summed
-//! ([`Period::Records`]). What both readers (the general one and the fast scanner) build, item by
-//! item.
+//! ([`Period::Records`]); the day of the `as_of` the usage is read for in up to three ([`Part`]).
+//! What both readers (the general one and the fast scanner) build, item by item.
 //!
 //! Why summed: an hourly body repeats each resource 24 times a day, and nothing Tally shows or
 //! exports is finer than a day. Summing first changes no amount: pricing is linear within a month
