@@ -34,13 +34,14 @@ fn describe(a: &Adjustment) -> String {
         Adjustment::Add { charge } => match (&charge.quantity, charge.run_minutes.is_empty()) {
             (Some(q), _) => format!("Add {} {} of {} in {}", q.0.normalize(), charge.unit, charge.resource_type, charge.month),
             (None, false) => {
-                let hours: u64 = charge.run_minutes.iter().map(|m| billable_hours(*m)).sum();
+                // u128: a u64 sum of absurd runs would wrap in a release build.
+                let hours: u128 = charge.run_minutes.iter().map(|m| u128::from(billable_hours(*m))).sum();
                 format!(
                     "Add {} × {}, runs of {} min = {} each, in {}",
                     charge.resource_type,
                     format::counted(charge.nodes.unwrap_or(1), "node"),
                     charge.run_minutes.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
-                    format::counted(hours, "billed hour"),
+                    if hours == 1 { "1 billed hour".to_string() } else { format!("{hours} billed hours") },
                     charge.month
                 )
             }
@@ -230,7 +231,7 @@ fn ScenarioForms(
                 <label><span>"each running (minutes)"</span><input data-testid="nodes-runs" prop:value=move || runs.get() on:input=move |ev| runs.set(event_target_value(&ev))/></label>
                 <button type="submit" data-testid="nodes-add">"Add"</button>
                 <p class="muted" data-testid="billed-hours">{move || match billed() {
-                    Ok(h) => format!("Billed per started hour, runs under 15 minutes free: {} = {} per node", h.iter().map(u64::to_string).collect::<Vec<_>>().join(" + "), format::counted(h.iter().sum::<u64>(), "hour")),
+                    Ok(h) => format!("Billed per started hour, runs under 15 minutes free: {} = {} per node", h.iter().map(u64::to_string).collect::<Vec<_>>().join(" + "), { let total: u128 = h.iter().map(|&x| u128::from(x)).sum(); if total == 1 { "1 hour".to_string() } else { format!("{total} hours") } }),
                     Err(e) => e,
                 }}</p>
             </form>

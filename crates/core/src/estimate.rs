@@ -142,8 +142,9 @@ fn new_charge(c: &NewCharge, i: usize, interner: &mut Interner) -> Result<Charge
     let quantity = match (&c.quantity, c.run_minutes.is_empty()) {
         (Some(q), true) => q.0,
         (None, false) => {
-            let hours: u64 = c.run_minutes.iter().map(|m| billable_hours(*m)).sum();
-            Decimal::from(hours).checked_mul(nodes).ok_or_else(|| Error::overflow(format!("{path}: hours x nodes")))?
+            // Summed as decimals: a u64 sum of absurd runs would wrap in a release build.
+            let hours = c.run_minutes.iter().try_fold(Decimal::ZERO, |sum, m| sum.checked_add(Decimal::from(billable_hours(*m))));
+            hours.and_then(|h| h.checked_mul(nodes)).ok_or_else(|| Error::overflow(format!("{path}: hours x nodes")))?
         }
         (Some(_), false) => return Err(Error::invalid(&path, "give quantity or run_minutes, not both")),
         (None, true) if category == Category::Subscription => Decimal::ONE,
@@ -348,6 +349,25 @@ pub fn estimate(scenario: &Scenario, base: &[&Usage], book: Option<&PriceBook>, 
 #[cfg(test)]
 mod tests {
     use super::billable_hours;
+
+    /// Runs whose billed hours add up past `u64` are summed exactly (a release build would wrap a
+    /// `u64` sum silently: 61 runs of u64::MAX minutes billed fewer hours than two).
+    #[test]
+    fn billed_hours_of_many_huge_runs_add_up_exactly() {
+        let runs = |n: usize| vec![u64::MAX.to_string(); n].join(", ");
+        let quantity = |n: usize| {
+            let text = format!(r#"{{"adjustments": [{{"action": "add", "charge": {{"source": "aether", "resource_type": "gpu", "unit": "hour", "month": "2026-11", "run_minutes": [{}]}}}}]}}"#, runs(n));
+            let scenario = super::Scenario::parse(text.as_bytes()).unwrap();
+            let mut interner = crate::model::Interner::default();
+            match &scenario.adjustments[0] {
+                super::Adjustment::Add { charge } => super::new_charge(charge, 0, &mut interner).unwrap().quantity,
+                _ => unreachable!(),
+            }
+        };
+        let one = rust_decimal::Decimal::from(billable_hours(u64::MAX));
+        assert_eq!(quantity(2), one * rust_decimal::Decimal::from(2));
+        assert_eq!(quantity(61), one * rust_decimal::Decimal::from(61));
+    }
 
     /// An error inside an adjustment names the field it is about, whatever the action and the
     /// order of its keys.
