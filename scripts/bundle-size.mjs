@@ -12,8 +12,10 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-/** Gzipped bytes allowed: the app's wasm, and everything else it loads (JS, CSS, HTML) together. */
-export const BUDGET = { wasm: 570_000, rest: 25_000 };
+/** Gzipped bytes allowed: the app's wasm, and everything else it loads (JS, CSS, HTML) together.
+ * Raised from 570,000 in session 13, on purpose: reading bodies for the page's `as_of` (an exact
+ * forecast on that day) and exact billed-hour sums took the wasm to 570,607 B (docs/PERFORMANCE.md). */
+export const BUDGET = { wasm: 573_000, rest: 25_000 };
 
 /** Folders of dist/ the app itself never loads: samples, embedding examples, the benchmark page. */
 const NOT_THE_APP = new Set(['fixtures', 'examples', 'bench']);
